@@ -1,0 +1,350 @@
+import { z } from 'zod';
+import { CreatedTokenSchema, CreateTokenSchema, GuestResponseSchema, MeSchema, TokenListSchema } from './auth.js';
+import { IdParamSchema } from './common.js';
+import {
+  AcceptedSchema,
+  CreateInstanceSchema,
+  DeploymentListSchema,
+  InstanceListQuerySchema,
+  InstanceListSchema,
+  InstanceSchema,
+  UpdateInstanceSchema,
+} from './instances.js';
+import { LogPageSchema, LogQuerySchema } from './logs.js';
+import { PlanListSchema } from './plans.js';
+
+export type HttpMethod = 'get' | 'post' | 'patch' | 'delete';
+
+export type RouteDef = {
+  readonly method: HttpMethod;
+  /** OpenAPI-style path, e.g. /api/v1/instances/{id}. */
+  readonly path: string;
+  readonly summary: string;
+  readonly tag: string;
+  readonly auth: 'public' | 'user';
+  readonly body?: z.ZodType;
+  readonly query?: z.ZodObject;
+  readonly params?: z.ZodObject;
+  readonly headers?: z.ZodObject;
+  readonly responses: Readonly<Record<number, { readonly description: string; readonly schema?: z.ZodType }>>;
+};
+
+const SignUpEmailSchema = z
+  .object({
+    email: z.email(),
+    password: z.string().min(10).max(128),
+    name: z.string().min(1).max(100),
+  })
+  .meta({ id: 'SignUpEmail' });
+const SignInEmailSchema = z.object({ email: z.email(), password: z.string() }).meta({ id: 'SignInEmail' });
+const AuthUserSchema = z
+  .object({ token: z.string().nullable().optional(), user: z.object({ id: z.string(), email: z.string(), name: z.string() }) })
+  .meta({ id: 'AuthResult' });
+const IdempotencyHeaderSchema = z.object({
+  'idempotency-key': z.string().min(8).max(128).optional().describe('Retries with the same key return the first answer'),
+});
+
+export const routes = {
+  health: {
+    method: 'get',
+    path: '/api/health',
+    summary: 'Liveness',
+    tag: 'platform',
+    auth: 'public',
+    responses: { 200: { description: 'Up', schema: z.object({ status: z.literal('ok') }) } },
+  },
+  ready: {
+    method: 'get',
+    path: '/api/ready',
+    summary: 'Readiness: database, bus and log store answer',
+    tag: 'platform',
+    auth: 'public',
+    responses: {
+      200: { description: 'Ready', schema: z.object({ status: z.literal('ready'), checks: z.record(z.string(), z.string()) }) },
+      503: { description: 'A dependency does not answer' },
+    },
+  },
+  guest: {
+    method: 'post',
+    path: '/api/v1/guest',
+    summary: 'Start a guest session (no sign-up)',
+    tag: 'auth',
+    auth: 'public',
+    responses: {
+      201: { description: 'Guest created; session cookie set', schema: GuestResponseSchema },
+      200: { description: 'Already signed in: the current user', schema: GuestResponseSchema },
+    },
+  },
+  signUpEmail: {
+    method: 'post',
+    path: '/api/auth/sign-up/email',
+    summary: 'Sign up with e-mail and password (a guest session is upgraded, keeping its instances)',
+    tag: 'auth',
+    auth: 'public',
+    body: SignUpEmailSchema,
+    responses: { 200: { description: 'Signed up (and signed in unless e-mail verification is required)', schema: AuthUserSchema } },
+  },
+  signInEmail: {
+    method: 'post',
+    path: '/api/auth/sign-in/email',
+    summary: 'Sign in with e-mail and password',
+    tag: 'auth',
+    auth: 'public',
+    body: SignInEmailSchema,
+    responses: { 200: { description: 'Signed in; session cookie set', schema: AuthUserSchema } },
+  },
+  signInGithub: {
+    method: 'post',
+    path: '/api/auth/sign-in/social',
+    summary: 'Start GitHub sign-in (a guest session is upgraded, keeping its instances); send the browser to the returned url',
+    tag: 'auth',
+    auth: 'public',
+    body: z.object({ provider: z.literal('github'), callbackURL: z.string().optional(), errorCallbackURL: z.string().optional() }),
+    responses: { 200: { description: 'Where to send the browser', schema: z.object({ url: z.string(), redirect: z.boolean() }) } },
+  },
+  signOut: { method: 'post', path: '/api/auth/sign-out', summary: 'Sign out', tag: 'auth', auth: 'user', responses: { 200: { description: 'Signed out' } } },
+  me: {
+    method: 'get',
+    path: '/api/v1/me',
+    summary: 'The signed-in user',
+    tag: 'auth',
+    auth: 'user',
+    responses: { 200: { description: 'Me', schema: MeSchema } },
+  },
+  createToken: {
+    method: 'post',
+    path: '/api/v1/tokens',
+    summary: 'Create a personal API token (shown once)',
+    tag: 'tokens',
+    auth: 'user',
+    body: CreateTokenSchema,
+    responses: { 201: { description: 'Created', schema: CreatedTokenSchema } },
+  },
+  listTokens: {
+    method: 'get',
+    path: '/api/v1/tokens',
+    summary: 'List live API tokens',
+    tag: 'tokens',
+    auth: 'user',
+    responses: { 200: { description: 'Tokens', schema: TokenListSchema } },
+  },
+  revokeToken: {
+    method: 'delete',
+    path: '/api/v1/tokens/{id}',
+    summary: 'Revoke an API token',
+    tag: 'tokens',
+    auth: 'user',
+    params: IdParamSchema,
+    responses: { 204: { description: 'Revoked' } },
+  },
+  plans: {
+    method: 'get',
+    path: '/api/v1/plans',
+    summary: 'Plans and prices (BRL)',
+    tag: 'plans',
+    auth: 'public',
+    responses: { 200: { description: 'Plans', schema: PlanListSchema } },
+  },
+  createInstance: {
+    method: 'post',
+    path: '/api/v1/instances',
+    summary: 'Create an instance from a git repository',
+    tag: 'instances',
+    auth: 'user',
+    body: CreateInstanceSchema,
+    headers: IdempotencyHeaderSchema,
+    responses: { 201: { description: 'Created and queued', schema: InstanceSchema } },
+  },
+  listInstances: {
+    method: 'get',
+    path: '/api/v1/instances',
+    summary: 'My instances, newest first',
+    tag: 'instances',
+    auth: 'user',
+    query: InstanceListQuerySchema,
+    responses: { 200: { description: 'A page of instances', schema: InstanceListSchema } },
+  },
+  getInstance: {
+    method: 'get',
+    path: '/api/v1/instances/{id}',
+    summary: 'One instance',
+    tag: 'instances',
+    auth: 'user',
+    params: IdParamSchema,
+    responses: { 200: { description: 'Instance', schema: InstanceSchema } },
+  },
+  updateInstance: {
+    method: 'patch',
+    path: '/api/v1/instances/{id}',
+    summary: 'Rename, change plan or replace environment variables',
+    tag: 'instances',
+    auth: 'user',
+    params: IdParamSchema,
+    body: UpdateInstanceSchema,
+    responses: { 200: { description: 'Updated', schema: InstanceSchema } },
+  },
+  deleteInstance: {
+    method: 'delete',
+    path: '/api/v1/instances/{id}',
+    summary: 'Delete an instance',
+    tag: 'instances',
+    auth: 'user',
+    params: IdParamSchema,
+    responses: { 202: { description: 'Deletion under way', schema: AcceptedSchema } },
+  },
+  pauseInstance: {
+    method: 'post',
+    path: '/api/v1/instances/{id}/pause',
+    summary: 'Pause (stop, keep image and data)',
+    tag: 'instances',
+    auth: 'user',
+    params: IdParamSchema,
+    responses: { 202: { description: 'Accepted', schema: AcceptedSchema } },
+  },
+  resumeInstance: {
+    method: 'post',
+    path: '/api/v1/instances/{id}/resume',
+    summary: 'Resume a paused instance',
+    tag: 'instances',
+    auth: 'user',
+    params: IdParamSchema,
+    responses: { 202: { description: 'Accepted', schema: AcceptedSchema } },
+  },
+  redeployInstance: {
+    method: 'post',
+    path: '/api/v1/instances/{id}/redeploy',
+    summary: 'Build the branch again and replace the running bot',
+    tag: 'instances',
+    auth: 'user',
+    params: IdParamSchema,
+    responses: { 202: { description: 'Accepted', schema: AcceptedSchema } },
+  },
+  restartInstance: {
+    method: 'post',
+    path: '/api/v1/instances/{id}/restart',
+    summary: 'Restart without rebuilding',
+    tag: 'instances',
+    auth: 'user',
+    params: IdParamSchema,
+    responses: { 202: { description: 'Accepted', schema: AcceptedSchema } },
+  },
+  instanceEnv: {
+    method: 'get',
+    path: '/api/v1/instances/{id}/env',
+    summary: 'Environment variables with their values (owner only)',
+    tag: 'instances',
+    auth: 'user',
+    params: IdParamSchema,
+    responses: { 200: { description: 'Variables', schema: z.object({ env: z.record(z.string(), z.string()) }).meta({ id: 'InstanceEnv' }) } },
+  },
+  whatsapp: {
+    method: 'get',
+    path: '/api/v1/instances/{id}/whatsapp',
+    summary: 'WhatsApp pairing read from the bot’s output: the QR (payload, clean SVG, expiry), a pairing code, the connection',
+    tag: 'whatsapp',
+    auth: 'user',
+    params: IdParamSchema,
+    responses: {
+      200: {
+        description: 'Pairing state',
+        schema: z
+          .object({
+            qr: z.object({ payload: z.string(), svg: z.string(), seenAt: z.string(), expiresAt: z.string() }).nullable(),
+            pairingCode: z.string().nullable(),
+            connection: z.enum(['unknown', 'waiting_qr', 'connected', 'logged_out']),
+            sessionPersisted: z.boolean(),
+          })
+          .meta({ id: 'Whatsapp' }),
+      },
+    },
+  },
+  whatsappReset: {
+    method: 'post',
+    path: '/api/v1/instances/{id}/whatsapp/reset',
+    summary: 'Log the bot out of WhatsApp: delete its session folders and restart it to pair again',
+    tag: 'whatsapp',
+    auth: 'user',
+    params: IdParamSchema,
+    responses: { 202: { description: 'Accepted', schema: AcceptedSchema } },
+  },
+  listDeployments: {
+    method: 'get',
+    path: '/api/v1/instances/{id}/deployments',
+    summary: 'Deploy history',
+    tag: 'instances',
+    auth: 'user',
+    params: IdParamSchema,
+    responses: { 200: { description: 'Deployments, newest first', schema: DeploymentListSchema } },
+  },
+  instanceLogs: {
+    method: 'get',
+    path: '/api/v1/instances/{id}/logs',
+    summary: 'Runtime logs: recent lines as JSON, or live over SSE (Accept: text/event-stream or ?follow=1; resumes from Last-Event-ID)',
+    tag: 'logs',
+    auth: 'user',
+    params: IdParamSchema,
+    query: LogQuerySchema,
+    responses: { 200: { description: 'Lines, oldest first; as SSE: event id = position, data = {ts, stream, line}', schema: LogPageSchema } },
+  },
+  deploymentLogs: {
+    method: 'get',
+    path: '/api/v1/deployments/{id}/logs',
+    summary: 'Build logs of a deployment (same format as instance logs)',
+    tag: 'logs',
+    auth: 'user',
+    params: IdParamSchema,
+    query: LogQuerySchema,
+    responses: { 200: { description: 'Lines, oldest first', schema: LogPageSchema } },
+  },
+  events: {
+    method: 'get',
+    path: '/api/v1/events',
+    summary: 'Live status changes of my instances (SSE; event "instance.status", data = {instanceId, status, reason, at})',
+    tag: 'logs',
+    auth: 'user',
+    responses: { 200: { description: 'text/event-stream' } },
+  },
+  features: {
+    method: 'get',
+    path: '/api/v1/config',
+    summary: 'What this install offers (GitHub sign-in, GitHub App, e-mail verification)',
+    tag: 'platform',
+    auth: 'public',
+    responses: {
+      200: {
+        description: 'Features',
+        schema: z.object({ githubSignIn: z.boolean(), githubApp: z.boolean(), requireEmailVerification: z.boolean(), publicSignups: z.boolean() }),
+      },
+    },
+  },
+  githubRepos: {
+    method: 'get',
+    path: '/api/v1/github/repos',
+    summary: 'Repositories I can deploy through the Zapdeploy GitHub App (needs GitHub sign-in)',
+    tag: 'github',
+    auth: 'user',
+    responses: {
+      200: {
+        description: 'Repositories and the App install link',
+        schema: z
+          .object({
+            items: z.array(
+              z.object({ fullName: z.string(), htmlUrl: z.string(), private: z.boolean(), defaultBranch: z.string(), installationId: z.string() }),
+            ),
+            installUrl: z.string().nullable(),
+          })
+          .meta({ id: 'GithubRepos' }),
+      },
+    },
+  },
+  githubWebhook: {
+    method: 'post',
+    path: '/api/webhooks/github',
+    summary: 'GitHub App webhook (X-Hub-Signature-256): a push redeploys the instances on that branch',
+    tag: 'github',
+    auth: 'public',
+    responses: { 202: { description: 'Accepted', schema: z.object({ redeployed: z.number().int().optional(), duplicate: z.boolean().optional() }) } },
+  },
+} as const satisfies Record<string, RouteDef>;
+
+export type RouteName = keyof typeof routes;

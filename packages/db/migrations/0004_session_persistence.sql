@@ -1,0 +1,1 @@
+ALTER TABLE "deployments" ADD COLUMN "session_persistence" boolean DEFAULT false NOT NULL;

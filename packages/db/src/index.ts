@@ -1,0 +1,23 @@
+export { type DatabaseHandle, type DatabaseOptions, type Db, migrationsFolder, openDatabase, type Schema } from './database.js';
+export { newId } from './ids.js';
+export { type ApiTokenRecord, ApiTokenRepository } from './repositories/api-token.repository.js';
+export { type AuditEntry, AuditRepository } from './repositories/audit.repository.js';
+export { IdempotencyRepository, type StoredResponse } from './repositories/idempotency.repository.js';
+export {
+  type DeploymentRecord,
+  type InstanceChanges,
+  type InstanceRecord,
+  InstanceRepository,
+  isValidCursor,
+  type NewInstance,
+  type Page,
+} from './repositories/instance.repository.js';
+export { type Lease, LeaseRepository } from './repositories/lease.repository.js';
+export { type OutboxMessage, OutboxRepository, type PendingMessage } from './repositories/outbox.repository.js';
+export { PlanRepository } from './repositories/plan.repository.js';
+export { type UserRecord, UserRepository } from './repositories/user.repository.js';
+export { WebhookDeliveryRepository } from './repositories/webhook-delivery.repository.js';
+export { WorkerInstanceRepository, type WorkItem } from './repositories/worker-instance.repository.js';
+export * as tables from './schema.js';
+export { schema } from './schema.js';
+export { SecretBox } from './secret-box.js';

@@ -1,0 +1,69 @@
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import type { Db } from '../database.js';
+import { accounts, instances, users } from '../schema.js';
+
+export type UserRecord = {
+  readonly id: string;
+  readonly name: string;
+  readonly email: string;
+  readonly emailVerified: boolean;
+  readonly image: string | null;
+  readonly isGuest: boolean;
+  readonly adminFlags: readonly string[];
+  readonly suspended: boolean;
+  readonly createdAt: Date;
+};
+
+export class UserRepository {
+  constructor(private readonly db: Db) {}
+
+  async findById(id: string): Promise<UserRecord | undefined> {
+    const [row] = await this.db.select().from(users).where(eq(users.id, id));
+    if (!row) return undefined;
+    return {
+      id: row.id,
+      name: row.name,
+      email: row.email,
+      emailVerified: row.emailVerified,
+      image: row.image,
+      isGuest: row.isAnonymous,
+      adminFlags: row.adminFlags,
+      suspended: row.suspendedAt !== null,
+      createdAt: row.createdAt,
+    };
+  }
+
+  /** Adds flags to the users with these e-mails (case-insensitive); returns how many users changed. */
+  async grantFlagsByEmail(emails: readonly string[], flags: readonly string[]): Promise<number> {
+    if (emails.length === 0 || flags.length === 0) return 0;
+    const lowered = emails.map((email) => email.toLowerCase());
+    const changed = await this.db
+      .update(users)
+      .set({
+        adminFlags: sql`(select coalesce(array_agg(distinct f), '{}') from unnest(${users.adminFlags} || ${sql.param(flags)}::text[]) as f)`,
+        updatedAt: new Date(),
+      })
+      .where(inArray(sql`lower(${users.email})`, lowered))
+      .returning({ id: users.id });
+    return changed.length;
+  }
+
+  /** The id of the user's linked account with an auth provider (e.g. github), if any. */
+  async linkedAccountId(userId: string, providerId: string): Promise<string | undefined> {
+    const [row] = await this.db
+      .select({ id: accounts.id })
+      .from(accounts)
+      .where(and(eq(accounts.userId, userId), eq(accounts.providerId, providerId)));
+    return row?.id;
+  }
+
+  /** Moves a guest's live instances to the account they signed up or signed in with. */
+  async transferInstances(fromUserId: string, toUserId: string): Promise<number> {
+    const moved = await this.db
+      .update(instances)
+      .set({ ownerId: toUserId, updatedAt: new Date() })
+      .where(and(eq(instances.ownerId, fromUserId), isNull(instances.deletedAt)))
+      .returning({ id: instances.id });
+    return moved.length;
+  }
+}

@@ -1,0 +1,211 @@
+import type { DesiredState, InstanceStatus, Plan } from '@zapdeploy/domain';
+import { and, eq, exists, gt, inArray, isNull, ne, or, sql } from 'drizzle-orm';
+import type { Db } from '../database.js';
+import { deployments, instances, plans, workerLeases } from '../schema.js';
+import { type Lease, leaseIsLive } from './lease.repository.js';
+
+export type WorkItem = {
+  readonly id: string;
+  readonly ownerId: string | null;
+  readonly repoUrl: string;
+  readonly branch: string | null;
+  readonly rootDir: string;
+  readonly githubInstallationId: string | null;
+  readonly desiredState: DesiredState;
+  readonly status: InstanceStatus;
+  readonly statusReason: string | null;
+  readonly generation: number;
+  readonly observedGeneration: number;
+  readonly restartRequests: number;
+  /** Session resets asked for but not done yet. */
+  readonly pendingSessionResets: number;
+  readonly sessionResets: number;
+  readonly plan: Plan;
+  readonly deployment: {
+    readonly id: string;
+    readonly number: number;
+    readonly status: string;
+    readonly image: string | null;
+    readonly commitSha: string | null;
+  } | null;
+};
+
+/**
+ * What workers read and write about instances. Not owner-scoped (workers act for the platform), but
+ * every write is fenced by the caller's reconcile lease.
+ */
+export class WorkerInstanceRepository {
+  constructor(private readonly db: Db) {}
+
+  async load(id: string): Promise<WorkItem | undefined> {
+    const [row] = await this.db
+      .select({ instance: instances, plan: plans, deployment: deployments })
+      .from(instances)
+      .innerJoin(plans, eq(plans.id, instances.planId))
+      .leftJoin(deployments, eq(deployments.id, instances.currentDeploymentId))
+      .where(and(eq(instances.id, id), isNull(instances.deletedAt)));
+    if (!row) return undefined;
+    const { instance: i, plan: p, deployment: d } = row;
+    return {
+      id: i.id,
+      ownerId: i.ownerId,
+      repoUrl: i.repoUrl,
+      branch: i.branch,
+      rootDir: i.rootDir,
+      githubInstallationId: i.githubInstallationId,
+      desiredState: i.desiredState as DesiredState,
+      status: i.status as InstanceStatus,
+      statusReason: i.statusReason,
+      generation: i.generation,
+      observedGeneration: i.observedGeneration,
+      restartRequests: i.restartRequests,
+      pendingSessionResets: i.sessionResets - i.sessionResetsApplied,
+      sessionResets: i.sessionResets,
+      plan: {
+        id: p.id,
+        slug: p.slug,
+        name: p.name,
+        priceCents: p.priceCents,
+        currency: 'BRL',
+        cpuMillis: p.cpuMillis,
+        memoryMb: p.memoryMb,
+        diskMb: p.diskMb,
+        tier: p.tier,
+      },
+      deployment: d ? { id: d.id, number: d.number, status: d.status, image: d.image, commitSha: d.commitSha } : null,
+    };
+  }
+
+  /** Instances that are not deleted (resync walks them all). */
+  async listLiveIds(): Promise<string[]> {
+    const rows = await this.db.select({ id: instances.id }).from(instances).where(isNull(instances.deletedAt));
+    return rows.map((r) => r.id);
+  }
+
+  /** Instances that should be running and whose logs nobody follows. */
+  async listRunningWithoutFollower(): Promise<string[]> {
+    const rows = await this.db
+      .select({ id: instances.id })
+      .from(instances)
+      .where(
+        and(
+          isNull(instances.deletedAt),
+          eq(instances.desiredState, 'running'),
+          inArray(instances.status, ['starting', 'running', 'crashed']),
+          sql`not ${exists(
+            this.db
+              .select({ one: sql`1` })
+              .from(workerLeases)
+              .where(and(eq(workerLeases.resource, sql`'logs:' || ${instances.id}`), gt(workerLeases.expiresAt, sql`now()`))),
+          )}`,
+        ),
+      );
+    return rows.map((r) => r.id);
+  }
+
+  /** Disk allowance (MB) of live instances meant to run, with their owners. */
+  async diskLimits(): Promise<Map<string, { diskMb: number; ownerId: string | null; generation: number }>> {
+    const rows = await this.db
+      .select({ id: instances.id, diskMb: plans.diskMb, ownerId: instances.ownerId, generation: instances.generation })
+      .from(instances)
+      .innerJoin(plans, eq(plans.id, instances.planId))
+      .where(and(isNull(instances.deletedAt), eq(instances.desiredState, 'running')));
+    return new Map(rows.map((r) => [r.id, { diskMb: r.diskMb, ownerId: r.ownerId, generation: r.generation }]));
+  }
+
+  /**
+   * Pauses an instance that went over its plan's disk, saying why, with an outbox nudge in the same
+   * transaction (workers stop it); only if it is still meant to run.
+   */
+  async pauseForDisk(id: string, reason: string, nudge: (generation: number, tx: Db) => Promise<void>): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const rows = await tx
+        .update(instances)
+        .set({
+          // The status turns `paused` when a reconciler has stopped the container; the reason says why.
+          desiredState: 'paused',
+          statusReason: reason,
+          generation: sql`${instances.generation} + 1`,
+          statusChangedAt: new Date(),
+          updatedAt: new Date(),
+        })
+        .where(and(eq(instances.id, id), eq(instances.desiredState, 'running'), isNull(instances.deletedAt)))
+        .returning({ generation: instances.generation });
+      const row = rows[0];
+      if (!row) return false;
+      await nudge(row.generation, tx);
+      return true;
+    });
+  }
+
+  /** Sets status (and reason) if the lease is still ours; returns whether it changed anything. */
+  async setStatus(id: string, lease: Lease, status: InstanceStatus, reason: string | null): Promise<boolean> {
+    const rows = await this.db
+      .update(instances)
+      .set({ status, statusReason: reason, statusChangedAt: new Date(), updatedAt: new Date() })
+      .where(and(eq(instances.id, id), this.holds(lease), or(ne(instances.status, status), sql`${instances.statusReason} is distinct from ${reason}`)))
+      .returning({ id: instances.id });
+    return rows.length > 0;
+  }
+
+  async sessionResetsApplied(id: string, lease: Lease, count: number): Promise<void> {
+    await this.db
+      .update(instances)
+      .set({ sessionResetsApplied: count })
+      .where(and(eq(instances.id, id), this.holds(lease)));
+  }
+
+  async markObserved(id: string, lease: Lease, generation: number): Promise<void> {
+    await this.db
+      .update(instances)
+      .set({ observedGeneration: generation })
+      .where(and(eq(instances.id, id), this.holds(lease)));
+  }
+
+  async markDeleted(id: string, lease: Lease): Promise<boolean> {
+    const rows = await this.db
+      .update(instances)
+      .set({ status: 'deleted', deletedAt: new Date(), statusChangedAt: new Date(), updatedAt: new Date() })
+      .where(and(eq(instances.id, id), this.holds(lease)))
+      .returning({ id: instances.id });
+    return rows.length > 0;
+  }
+
+  async deploymentStarted(deploymentId: string, status: 'building' | 'deploying'): Promise<void> {
+    await this.db
+      .update(deployments)
+      .set({ status, startedAt: sql`coalesce(${deployments.startedAt}, now())` })
+      .where(eq(deployments.id, deploymentId));
+  }
+
+  async deploymentBuilt(deploymentId: string, image: string, commitSha: string, sessionPersistence: boolean): Promise<void> {
+    await this.db.update(deployments).set({ status: 'deploying', image, commitSha, sessionPersistence }).where(eq(deployments.id, deploymentId));
+  }
+
+  async deploymentFailed(deploymentId: string, error: string): Promise<void> {
+    await this.db.update(deployments).set({ status: 'failed', error, finishedAt: new Date() }).where(eq(deployments.id, deploymentId));
+  }
+
+  /** The deployment is what runs now; earlier live ones are superseded. */
+  async deploymentLive(instanceId: string, deploymentId: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx
+        .update(deployments)
+        .set({ status: 'superseded' })
+        .where(and(eq(deployments.instanceId, instanceId), eq(deployments.status, 'live'), ne(deployments.id, deploymentId)));
+      await tx
+        .update(deployments)
+        .set({ status: 'live', finishedAt: sql`coalesce(${deployments.finishedAt}, now())` })
+        .where(eq(deployments.id, deploymentId));
+    });
+  }
+
+  async deploymentError(deploymentId: string): Promise<string | null> {
+    const [row] = await this.db.select({ error: deployments.error }).from(deployments).where(eq(deployments.id, deploymentId));
+    return row?.error ?? null;
+  }
+
+  private holds(lease: Lease) {
+    return exists(this.db.select({ one: sql`1` }).from(workerLeases).where(leaseIsLive(lease)));
+  }
+}

@@ -1,0 +1,264 @@
+import { sql } from 'drizzle-orm';
+import { bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
+const updatedAt = () => timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
+
+// --- Accounts (shape required by Better Auth; extra columns have defaults) ---
+
+export const users = pgTable('users', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  email: text('email').notNull().unique(),
+  emailVerified: boolean('email_verified').notNull().default(false),
+  image: text('image'),
+  isAnonymous: boolean('is_anonymous').notNull().default(false),
+  adminFlags: text('admin_flags').array().notNull().default(sql`'{}'::text[]`),
+  suspendedAt: timestamp('suspended_at', { withTimezone: true, mode: 'date' }),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    token: text('token').notNull().unique(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+    ipAddress: text('ip_address'),
+    userAgent: text('user_agent'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [index('sessions_user_id_idx').on(table.userId)],
+);
+
+export const accounts = pgTable(
+  'accounts',
+  {
+    id: text('id').primaryKey(),
+    accountId: text('account_id').notNull(),
+    providerId: text('provider_id').notNull(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    accessToken: text('access_token'),
+    refreshToken: text('refresh_token'),
+    idToken: text('id_token'),
+    accessTokenExpiresAt: timestamp('access_token_expires_at', { withTimezone: true, mode: 'date' }),
+    refreshTokenExpiresAt: timestamp('refresh_token_expires_at', { withTimezone: true, mode: 'date' }),
+    scope: text('scope'),
+    password: text('password'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [index('accounts_user_id_idx').on(table.userId), uniqueIndex('accounts_provider_account_idx').on(table.providerId, table.accountId)],
+);
+
+export const verifications = pgTable(
+  'verifications',
+  {
+    id: text('id').primaryKey(),
+    identifier: text('identifier').notNull(),
+    value: text('value').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [index('verifications_identifier_idx').on(table.identifier)],
+);
+
+export const apiTokens = pgTable(
+  'api_tokens',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    /** SHA-256 of the token, hex. The token itself is never stored. */
+    tokenHash: text('token_hash').notNull().unique(),
+    /** First characters of the token, to tell tokens apart in a list. */
+    prefix: text('prefix').notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true, mode: 'date' }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
+  },
+  (table) => [index('api_tokens_user_id_idx').on(table.userId)],
+);
+
+// --- Catalogue ---
+
+export const plans = pgTable('plans', {
+  id: text('id').primaryKey(),
+  slug: text('slug').notNull().unique(),
+  name: text('name').notNull(),
+  priceCents: integer('price_cents').notNull(),
+  currency: text('currency').notNull().default('BRL'),
+  cpuMillis: integer('cpu_millis').notNull(),
+  memoryMb: integer('memory_mb').notNull(),
+  diskMb: integer('disk_mb').notNull(),
+  tier: text('tier', { enum: ['dev', 'production'] }).notNull(),
+  active: boolean('active').notNull().default(true),
+  sortOrder: integer('sort_order').notNull().default(0),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+// --- Instances ---
+
+export const instances = pgTable(
+  'instances',
+  {
+    id: text('id').primaryKey(),
+    ownerId: text('owner_id').references(() => users.id, { onDelete: 'set null' }),
+    name: text('name').notNull(),
+    repoUrl: text('repo_url').notNull(),
+    branch: text('branch'),
+    rootDir: text('root_dir').notNull().default(''),
+    planId: text('plan_id')
+      .notNull()
+      .references(() => plans.id),
+    status: text('status').notNull().default('queued'),
+    statusReason: text('status_reason'),
+    desiredState: text('desired_state').notNull().default('running'),
+    /** Bumped on every change of desired state; workers fence on it. */
+    generation: integer('generation').notNull().default(1),
+    observedGeneration: integer('observed_generation').notNull().default(0),
+    currentDeploymentId: text('current_deployment_id'),
+    /** GitHub App installation through which a private repository is cloned (checked at creation). */
+    githubInstallationId: text('github_installation_id'),
+    /** Bumped by "restart": the container is recreated when it differs from the running one's. */
+    restartRequests: integer('restart_requests').notNull().default(0),
+    /** Bumped by "reset WhatsApp session"; the worker clears /data/sessions when it is ahead of the applied count. */
+    sessionResets: integer('session_resets').notNull().default(0),
+    sessionResetsApplied: integer('session_resets_applied').notNull().default(0),
+    statusChangedAt: timestamp('status_changed_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    deletedAt: timestamp('deleted_at', { withTimezone: true, mode: 'date' }),
+  },
+  (table) => [
+    index('instances_owner_idx').on(table.ownerId, table.createdAt, table.id),
+    uniqueIndex('instances_owner_name_live_idx').on(table.ownerId, table.name).where(sql`${table.deletedAt} is null`),
+  ],
+);
+
+export const deployments = pgTable(
+  'deployments',
+  {
+    id: text('id').primaryKey(),
+    instanceId: text('instance_id')
+      .notNull()
+      .references(() => instances.id, { onDelete: 'cascade' }),
+    number: integer('number').notNull(),
+    status: text('status').notNull().default('queued'),
+    trigger: text('trigger').notNull(),
+    commitSha: text('commit_sha'),
+    image: text('image'),
+    /** Built with Zapdeploy's entrypoint that keeps WhatsApp session folders on the volume. */
+    sessionPersistence: boolean('session_persistence').notNull().default(false),
+    error: text('error'),
+    createdAt: createdAt(),
+    startedAt: timestamp('started_at', { withTimezone: true, mode: 'date' }),
+    finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date' }),
+  },
+  (table) => [uniqueIndex('deployments_instance_number_idx').on(table.instanceId, table.number)],
+);
+
+/** Environment variables of an instance; values are AES-256-GCM ciphertexts. */
+export const instanceEnv = pgTable(
+  'instance_env',
+  {
+    instanceId: text('instance_id')
+      .notNull()
+      .references(() => instances.id, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+    valueEncrypted: text('value_encrypted').notNull(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [primaryKey({ columns: [table.instanceId, table.key] })],
+);
+
+/** Time-limited, fenced claims of workers on a resource (`reconcile:<id>`, `logs:<id>`). */
+export const workerLeases = pgTable('worker_leases', {
+  resource: text('resource').primaryKey(),
+  holder: text('holder').notNull(),
+  fence: integer('fence').notNull().default(1),
+  expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+});
+
+/** GitHub webhook deliveries already handled (X-GitHub-Delivery), so that redeliveries change nothing. */
+export const webhookDeliveries = pgTable('webhook_deliveries', {
+  id: text('id').primaryKey(),
+  source: text('source').notNull(),
+  receivedAt: timestamp('received_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+});
+
+// --- Cross-cutting ---
+
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    responseStatus: integer('response_status').notNull(),
+    responseBody: jsonb('response_body').notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [primaryKey({ columns: [table.userId, table.key] })],
+);
+
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    actorId: text('actor_id'),
+    action: text('action').notNull(),
+    targetType: text('target_type').notNull(),
+    targetId: text('target_id'),
+    data: jsonb('data').notNull().default({}),
+    ip: text('ip'),
+    createdAt: createdAt(),
+  },
+  (table) => [index('audit_log_target_idx').on(table.targetType, table.targetId)],
+);
+
+/** Messages written in the same transaction as the state they announce; a relay publishes them. */
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    name: text('name').notNull(),
+    version: integer('version').notNull(),
+    payload: jsonb('payload').notNull(),
+    createdAt: createdAt(),
+    publishedAt: timestamp('published_at', { withTimezone: true, mode: 'date' }),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+  },
+  (table) => [index('outbox_unpublished_idx').on(table.id).where(sql`${table.publishedAt} is null`)],
+);
+
+export const schema = {
+  users,
+  sessions,
+  accounts,
+  verifications,
+  apiTokens,
+  plans,
+  instances,
+  deployments,
+  instanceEnv,
+  workerLeases,
+  webhookDeliveries,
+  idempotencyKeys,
+  auditLog,
+  outbox,
+};

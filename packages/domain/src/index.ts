@@ -1,0 +1,21 @@
+export { DomainError, type ErrorKind, notFound } from './errors.js';
+export {
+  type ActionOutcome,
+  DESIRED_STATES,
+  type DesiredState,
+  INSTANCE_STATUSES,
+  type InstanceAction,
+  type InstanceStatus,
+  isSystemPauseReason,
+  planAction,
+} from './instance-lifecycle.js';
+export {
+  assertCanChangePlan,
+  assertCanCreateInstance,
+  type CreationContext,
+  MAX_DEV_INSTANCES_PER_USER,
+} from './instance-policy.js';
+export { checkPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, type PasswordProblem } from './password-policy.js';
+export { DEV_PLAN_SLUG, type Plan, type PlanTier } from './plans.js';
+export { type ContainerAction, containerAction, type Observation, statusOfRunning, type Wanted } from './runtime-status.js';
+export { type Connection, decodeQrPng, INITIAL_STATE, nextState, QrDetector, type QrFound, type WhatsappState } from './whatsapp/index.js';

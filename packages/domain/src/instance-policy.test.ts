@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { DomainError } from './errors.js';
+import { assertCanChangePlan, assertCanCreateInstance } from './instance-policy.js';
+import type { Plan } from './plans.js';
+
+const dev: Plan = { id: 'plan_dev', slug: 'dev', name: 'Dev', priceCents: 0, currency: 'BRL', cpuMillis: 250, memoryMb: 256, diskMb: 1024, tier: 'dev' };
+const pro: Plan = { ...dev, id: 'plan_pro', slug: 'pro', name: 'Pro', priceCents: 5000, tier: 'production' };
+const base = { isGuest: false, plan: dev, liveDevInstances: 0, liveInstances: 0, billingEnforced: true };
+
+function codeOf(run: () => void): string | undefined {
+  try {
+    run();
+    return undefined;
+  } catch (error) {
+    return error instanceof DomainError ? error.code : 'not a DomainError';
+  }
+}
+
+describe(assertCanCreateInstance.name, () => {
+  it('lets a guest create one dev instance', () => {
+    expect(codeOf(() => assertCanCreateInstance({ ...base, isGuest: true }))).toBeUndefined();
+  });
+  it('refuses a second instance to a guest', () => {
+    expect(codeOf(() => assertCanCreateInstance({ ...base, isGuest: true, liveInstances: 1, liveDevInstances: 1 }))).toBe('guest_instance_limit');
+  });
+  it('refuses production plans to guests', () => {
+    expect(codeOf(() => assertCanCreateInstance({ ...base, isGuest: true, plan: pro }))).toBe('guest_plan_not_allowed');
+  });
+  it('limits everyone to one free dev instance', () => {
+    expect(codeOf(() => assertCanCreateInstance({ ...base, liveDevInstances: 1, liveInstances: 3 }))).toBe('dev_instance_limit');
+  });
+  it('asks for payment on production plans when billing is enforced', () => {
+    expect(codeOf(() => assertCanCreateInstance({ ...base, plan: pro }))).toBe('plan_requires_payment');
+    expect(codeOf(() => assertCanCreateInstance({ ...base, plan: pro, billingEnforced: false }))).toBeUndefined();
+  });
+});
+
+describe(assertCanChangePlan.name, () => {
+  it('keeps guests on the dev plan', () => {
+    expect(codeOf(() => assertCanChangePlan({ isGuest: true, from: dev, to: pro, liveDevInstances: 1, billingEnforced: false }))).toBe(
+      'guest_plan_not_allowed',
+    );
+  });
+  it('allows staying on the same plan', () => {
+    expect(codeOf(() => assertCanChangePlan({ isGuest: true, from: dev, to: dev, liveDevInstances: 1, billingEnforced: true }))).toBeUndefined();
+  });
+});

@@ -1,0 +1,49 @@
+import type { InfraConfig } from '@zapdeploy/config';
+import { type DatabaseHandle, openDatabase } from '@zapdeploy/db';
+import { type LogStore, MemoryLogStore, RedisLogStore } from '@zapdeploy/logstore';
+import { MemoryBus, type MessageBus, RabbitMqBus } from '@zapdeploy/messaging';
+import { Redis } from 'ioredis';
+import { resolveSecret } from './secret.js';
+
+export type ReadinessCheck = { readonly name: string; readonly check: () => Promise<void> };
+
+/** The shared systems every process uses, opened once: database (migrated), bus, Redis, log store, secret. */
+export type Infrastructure = {
+  readonly config: InfraConfig;
+  readonly secret: string;
+  readonly database: DatabaseHandle;
+  readonly bus: MessageBus;
+  readonly redis: Redis | undefined;
+  readonly logStore: LogStore;
+  readonly readiness: readonly ReadinessCheck[];
+  close(): Promise<void>;
+};
+
+export async function openInfrastructure(config: InfraConfig): Promise<Infrastructure> {
+  const secret = await resolveSecret(config.secret, config.dataDir);
+  const database = await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir });
+  await database.migrate();
+  const bus: MessageBus = config.amqpUrl ? new RabbitMqBus(config.amqpUrl, { prefix: config.amqpPrefix }) : new MemoryBus();
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true }) : undefined;
+  redis?.on('error', () => undefined); // surfaced through readiness; ioredis reconnects by itself
+  const logStore: LogStore = redis ? new RedisLogStore(redis, config.redisPrefix) : new MemoryLogStore();
+  return {
+    config,
+    secret,
+    database,
+    bus,
+    redis,
+    logStore,
+    readiness: [
+      { name: 'database', check: () => database.ping() },
+      { name: 'bus', check: () => bus.ping() },
+      { name: 'logStore', check: () => logStore.ping() },
+    ],
+    close: async () => {
+      await bus.close().catch(() => undefined);
+      await logStore.close().catch(() => undefined);
+      redis?.disconnect();
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,46 @@
+export type LogStream = 'stdout' | 'stderr' | 'system' | 'build';
+
+export type LogEntry = { readonly ts: string; readonly stream: LogStream; readonly line: string };
+
+/** An entry with its position in the stream (`<ms>-<seq>`, ordered; used as the SSE event id). */
+export type StoredLogEntry = LogEntry & { readonly id: string };
+
+/**
+ * Bounded, ordered streams of lines: one per instance, one per deployment, one of events per user.
+ * Redis Streams in full mode, memory in embedded mode.
+ */
+export interface LogStore {
+  readonly kind: 'redis' | 'memory';
+  append(key: string, entries: readonly LogEntry[]): Promise<void>;
+  /** Entries strictly after `after` (from the start when absent), oldest first. */
+  read(key: string, options: { readonly after?: string; readonly limit: number }): Promise<StoredLogEntry[]>;
+  /** Position of the oldest entry still kept (older ones were trimmed), undefined when empty. */
+  oldestId(key: string): Promise<string | undefined>;
+  /** The last `limit` entries, oldest first. */
+  tail(key: string, limit: number): Promise<StoredLogEntry[]>;
+  /** Waits up to `timeoutMs` for entries after `after` ('$' = only new ones); [] on timeout or abort. */
+  wait(key: string, after: string, timeoutMs: number, signal: AbortSignal): Promise<StoredLogEntry[]>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** How many entries each stream keeps (oldest trimmed first). */
+export const DEFAULT_MAX_ENTRIES = 50_000;
+
+export const logKeys = {
+  instance: (instanceId: string) => `logs:instance:${instanceId}`,
+  deployment: (deploymentId: string) => `logs:deployment:${deploymentId}`,
+  userEvents: (userId: string) => `events:user:${userId}`,
+  /** WhatsApp pairing state of an instance (last entry = current). */
+  whatsapp: (instanceId: string) => `whatsapp:${instanceId}`,
+};
+
+export function compareIds(a: string, b: string): number {
+  const [am = 0, as = 0] = a.split('-').map(Number);
+  const [bm = 0, bs = 0] = b.split('-').map(Number);
+  return am - bm || as - bs;
+}
+
+export function isStreamId(value: string): boolean {
+  return /^\d{1,16}-\d{1,10}$/.test(value);
+}
