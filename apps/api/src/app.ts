@@ -1,0 +1,112 @@
+import 'reflect-metadata';
+import { createRequire } from 'node:module';
+import { type INestApplication, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, NestFactory } from '@nestjs/core';
+import { ExpressAdapter } from '@nestjs/platform-express';
+import { InstanceRepository, PlanRepository, UserRepository } from '@zapdeploy/db';
+import express from 'express';
+import { AccountController } from './auth/account.controller.js';
+import { AuthGuard } from './auth/auth.guard.js';
+import { authBridge } from './auth/auth-bridge.js';
+import { PrincipalResolver } from './auth/principal-resolver.js';
+import { API_CONFIG, AUTH, GITHUB_WEBHOOK_SECRET, LOG_STORE, READINESS, TRUSTED_ORIGINS, WEBHOOK_DELIVERIES } from './auth/tokens.js';
+import { GithubController } from './github/github.controller.js';
+import { GithubAccess } from './github/github-access.js';
+import { GithubWebhookController } from './github/webhook.controller.js';
+import { HealthController } from './health/health.controller.js';
+import { buildOpenApiDocument, DOCS_HTML, DOCS_INIT_JS } from './http/openapi.js';
+import { ProblemFilter, sendProblem } from './http/problem.filter.js';
+import { rateLimitMiddleware } from './http/rate-limit.js';
+import type { Platform } from './infrastructure/platform.js';
+import { InstanceService } from './instances/instance.service.js';
+import { InstancesController } from './instances/instances.controller.js';
+import { LogsController } from './logs/logs.controller.js';
+import { PlansController } from './plans/plans.controller.js';
+import { TokenService } from './tokens/token.service.js';
+import { TokensController } from './tokens/tokens.controller.js';
+import { WhatsappController } from './whatsapp/whatsapp.controller.js';
+
+/** Builds the HTTP application around an opened platform (tests pass their own). */
+export async function createApiApp(platform: Platform): Promise<INestApplication> {
+  const server = express();
+  server.disable('x-powered-by');
+  server.set('trust proxy', 'loopback');
+  server.use((_request, response, next) => {
+    response.setHeader('x-content-type-options', 'nosniff');
+    response.setHeader('referrer-policy', 'strict-origin-when-cross-origin');
+    next();
+  });
+  server.use(
+    '/api',
+    rateLimitMiddleware(
+      { perMinute: platform.config.rateLimitPerMinute, authPerMinute: platform.config.authRateLimitPerMinute, keyPrefix: platform.config.infra.redisPrefix },
+      platform.redis,
+    ),
+  );
+  // Better Auth reads its own body: mount it before the JSON parser.
+  server.all('/api/auth/{*path}', authBridge(platform.auth, platform.config.publicUrl));
+  // Webhook signatures cover the raw body: keep it as bytes.
+  server.use('/api/webhooks', express.raw({ type: () => true, limit: '5mb' }));
+  server.use(express.json({ limit: '256kb' }));
+  mountDocs(server, platform.config.publicUrl);
+
+  @Module({
+    controllers: [
+      HealthController,
+      AccountController,
+      TokensController,
+      PlansController,
+      InstancesController,
+      LogsController,
+      GithubController,
+      GithubWebhookController,
+      WhatsappController,
+    ],
+    providers: [
+      { provide: AUTH, useValue: platform.auth },
+      { provide: API_CONFIG, useValue: platform.config },
+      { provide: TRUSTED_ORIGINS, useValue: platform.config.trustedOrigins },
+      { provide: READINESS, useValue: platform.readiness },
+      { provide: PrincipalResolver, useValue: platform.resolver },
+      { provide: UserRepository, useValue: platform.users },
+      { provide: PlanRepository, useValue: platform.plans },
+      { provide: InstanceService, useValue: platform.instanceService },
+      { provide: TokenService, useValue: platform.tokenService },
+      { provide: InstanceRepository, useValue: platform.instances },
+      { provide: LOG_STORE, useValue: platform.logStore },
+      { provide: GithubAccess, useValue: platform.github },
+      { provide: GITHUB_WEBHOOK_SECRET, useValue: platform.config.github.webhookSecret },
+      { provide: WEBHOOK_DELIVERIES, useValue: platform.webhookDeliveries },
+      { provide: APP_GUARD, useClass: AuthGuard },
+      { provide: APP_FILTER, useClass: ProblemFilter },
+    ],
+  })
+  class ApiModule {}
+
+  const app = await NestFactory.create(ApiModule, new ExpressAdapter(server), { bodyParser: false, logger: ['error', 'warn'] });
+  await app.init();
+  // Errors thrown before Nest's routing (body parser) and unknown paths still answer problem+json.
+  server.use('/api', (request: express.Request, response: express.Response) => sendProblem(response, request, { status: 404, code: 'route_not_found' }));
+  server.use((error: { type?: string }, request: express.Request, response: express.Response, _next: express.NextFunction) => {
+    if (error.type === 'entity.parse.failed') return sendProblem(response, request, { status: 400, code: 'malformed_json' });
+    if (error.type === 'entity.too.large') return sendProblem(response, request, { status: 413, code: 'payload_too_large' });
+    return sendProblem(response, request, { status: 500, code: 'internal_error' });
+  });
+  return app;
+}
+
+function mountDocs(server: express.Express, publicUrl: string): void {
+  const require = createRequire(import.meta.url);
+  const swaggerDir = (require('swagger-ui-dist') as { getAbsoluteFSPath(): string }).getAbsoluteFSPath();
+  const document = buildOpenApiDocument(publicUrl);
+  server.get('/api/openapi.json', (_request, response) => {
+    response.json(document);
+  });
+  server.get('/api/docs', (_request, response) => {
+    response.type('html').send(DOCS_HTML);
+  });
+  server.get('/api/docs/init.js', (_request, response) => {
+    response.type('application/javascript').send(DOCS_INIT_JS);
+  });
+  server.use('/api/docs/assets', express.static(swaggerDir, { index: false }));
+}

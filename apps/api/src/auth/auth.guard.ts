@@ -1,0 +1,36 @@
+import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { HttpProblem } from '../http/http-problem.js';
+import type { ApiRequest } from '../http/request-context.js';
+import { isTrustedRequestOrigin } from './origin-check.js';
+import { PrincipalResolver } from './principal-resolver.js';
+import { IS_PUBLIC } from './public.decorator.js';
+import { TRUSTED_ORIGINS } from './tokens.js';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Global guard: resolves the principal on every request (public routes too, so they can tell who
+ * calls), refuses anonymous calls to private routes, and refuses cookie-authenticated writes whose
+ * origin is not trusted (CSRF).
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    @Inject(Reflector) private readonly reflector: Reflector,
+    @Inject(PrincipalResolver) private readonly resolver: PrincipalResolver,
+    @Inject(TRUSTED_ORIGINS) private readonly trustedOrigins: readonly string[],
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<ApiRequest>();
+    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]) ?? false;
+    const principal = await this.resolver.resolve(request.headers);
+    if (principal) request.principal = principal;
+    if (!principal && !isPublic) throw new HttpProblem(401, 'unauthenticated');
+    if (principal?.via === 'session' && !SAFE_METHODS.has(request.method) && !isTrustedRequestOrigin(request.headers, this.trustedOrigins)) {
+      throw new HttpProblem(403, 'untrusted_origin');
+    }
+    return true;
+  }
+}

@@ -1,0 +1,277 @@
+export const LOCALES = ['pt-BR', 'en', 'es'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+type Catalog = Record<string, Record<Locale, string>>;
+
+/** User-facing texts of every error code the API returns, in each supported language. */
+const catalog: Catalog = {
+  validation_failed: { 'pt-BR': 'Alguns campos estão inválidos.', en: 'Some fields are invalid.', es: 'Algunos campos no son válidos.' },
+  malformed_json: {
+    'pt-BR': 'O corpo do pedido não é um JSON válido.',
+    en: 'The request body is not valid JSON.',
+    es: 'El cuerpo de la solicitud no es un JSON válido.',
+  },
+  unauthenticated: {
+    'pt-BR': 'Entre na sua conta ou continue como visitante.',
+    en: 'Sign in or continue as a guest.',
+    es: 'Inicia sesión o continúa como invitado.',
+  },
+  untrusted_origin: {
+    'pt-BR': 'Pedido recusado: a origem não é confiável.',
+    en: 'Request refused: untrusted origin.',
+    es: 'Solicitud rechazada: origen no confiable.',
+  },
+  account_suspended: { 'pt-BR': 'Esta conta está suspensa.', en: 'This account is suspended.', es: 'Esta cuenta está suspendida.' },
+  route_not_found: { 'pt-BR': 'Este endereço não existe na API.', en: 'There is no such API path.', es: 'Esta ruta no existe en la API.' },
+  instance_not_found: { 'pt-BR': 'Instância não encontrada.', en: 'Instance not found.', es: 'Instancia no encontrada.' },
+  token_not_found: { 'pt-BR': 'Token não encontrado.', en: 'Token not found.', es: 'Token no encontrado.' },
+  deployment_not_found: { 'pt-BR': 'Deploy não encontrado.', en: 'Deployment not found.', es: 'Deploy no encontrado.' },
+  plan_not_found: { 'pt-BR': 'Plano não encontrado.', en: 'Plan not found.', es: 'Plan no encontrado.' },
+  guest_plan_not_allowed: {
+    'pt-BR': 'Visitantes usam só o plano Dev. Crie uma conta para escolher o plano {plan}.',
+    en: 'Guests can only use the Dev plan. Sign up to choose the {plan} plan.',
+    es: 'Los invitados solo pueden usar el plan Dev. Crea una cuenta para elegir el plan {plan}.',
+  },
+  guest_instance_limit: {
+    'pt-BR': 'Visitantes podem ter uma instância. Crie uma conta para ter mais e manter a sua.',
+    en: 'Guests can have one instance. Sign up to have more and keep yours.',
+    es: 'Los invitados pueden tener una instancia. Crea una cuenta para tener más y conservar la tuya.',
+  },
+  dev_instance_limit: {
+    'pt-BR': 'Cada conta pode ter {max} instância no plano Dev gratuito. Escolha um plano pago ou apague a atual.',
+    en: 'Each account can have {max} instance on the free Dev plan. Choose a paid plan or delete the current one.',
+    es: 'Cada cuenta puede tener {max} instancia en el plan Dev gratuito. Elige un plan de pago o borra la actual.',
+  },
+  plan_requires_payment: {
+    'pt-BR': 'O plano {plan} é pago, e os pagamentos ainda não estão disponíveis aqui. Use o plano Dev por enquanto.',
+    en: 'The {plan} plan is paid, and payments are not available here yet. Use the Dev plan for now.',
+    es: 'El plan {plan} es de pago y los pagos aún no están disponibles aquí. Usa el plan Dev por ahora.',
+  },
+  instance_name_taken: {
+    'pt-BR': 'Você já tem uma instância chamada “{name}”.',
+    en: 'You already have an instance named “{name}”.',
+    es: 'Ya tienes una instancia llamada «{name}».',
+  },
+  instance_deleted: { 'pt-BR': 'Esta instância está sendo apagada.', en: 'This instance is being deleted.', es: 'Esta instancia se está borrando.' },
+  instance_not_paused: { 'pt-BR': 'A instância não está pausada.', en: 'The instance is not paused.', es: 'La instancia no está en pausa.' },
+  instance_paused: {
+    'pt-BR': 'A instância está pausada: retome-a antes de reiniciar.',
+    en: 'The instance is paused: resume it before restarting.',
+    es: 'La instancia está en pausa: reanúdala antes de reiniciar.',
+  },
+  idempotency_key_reused: {
+    'pt-BR': 'Esta Idempotency-Key já foi usada com outro pedido.',
+    en: 'This Idempotency-Key was already used with a different request.',
+    es: 'Esta Idempotency-Key ya se usó con otra solicitud.',
+  },
+  invalid_cursor: { 'pt-BR': 'Cursor de paginação inválido.', en: 'Invalid pagination cursor.', es: 'Cursor de paginación no válido.' },
+  rate_limited: {
+    'pt-BR': 'Muitas requisições. Tente de novo em {seconds} s.',
+    en: 'Too many requests. Try again in {seconds} s.',
+    es: 'Demasiadas solicitudes. Inténtalo de nuevo en {seconds} s.',
+  },
+  internal_error: {
+    'pt-BR': 'Algo deu errado do nosso lado. Tente novamente.',
+    en: 'Something went wrong on our side. Please try again.',
+    es: 'Algo salió mal de nuestro lado. Inténtalo de nuevo.',
+  },
+  unavailable: { 'pt-BR': 'Serviço indisponível no momento.', en: 'Service unavailable right now.', es: 'Servicio no disponible en este momento.' },
+  guest_cannot_create_tokens: {
+    'pt-BR': 'Crie uma conta para gerar tokens de API.',
+    en: 'Sign up to create API tokens.',
+    es: 'Crea una cuenta para generar tokens de API.',
+  },
+  already_signed_in: { 'pt-BR': 'Você já entrou com uma conta.', en: 'You are already signed in.', es: 'Ya iniciaste sesión.' },
+  bad_request: { 'pt-BR': 'Pedido inválido.', en: 'Invalid request.', es: 'Solicitud no válida.' },
+  github_not_configured: {
+    'pt-BR': 'A integração com o GitHub não está configurada nesta instalação.',
+    en: 'The GitHub integration is not configured on this install.',
+    es: 'La integración con GitHub no está configurada en esta instalación.',
+  },
+  github_not_connected: {
+    'pt-BR': 'Entre com o GitHub para escolher seus repositórios.',
+    en: 'Sign in with GitHub to pick your repositories.',
+    es: 'Inicia sesión con GitHub para elegir tus repositorios.',
+  },
+  repo_not_accessible: {
+    'pt-BR': 'O repositório {repo} é privado e não está liberado para você no app do Zapdeploy no GitHub. Instale o app e dê acesso a ele.',
+    en: 'The repository {repo} is private and not available to you through the Zapdeploy GitHub App. Install the app and grant it access.',
+    es: 'El repositorio {repo} es privado y no está disponible para ti en la app de Zapdeploy en GitHub. Instala la app y dale acceso.',
+  },
+  webhook_signature_invalid: { 'pt-BR': 'Assinatura do webhook inválida.', en: 'Invalid webhook signature.', es: 'Firma del webhook no válida.' },
+  payload_too_large: { 'pt-BR': 'O pedido é grande demais.', en: 'The request is too large.', es: 'La solicitud es demasiado grande.' },
+  // Why an instance is in its status (statusReason codes)
+  reason_exit_code: { 'pt-BR': 'O bot encerrou com o código {0}.', en: 'The bot exited with code {0}.', es: 'El bot terminó con el código {0}.' },
+  reason_oom_killed: {
+    'pt-BR': 'Memória esgotada: o bot passou dos {0} MB do plano. Escolha um plano maior ou reduza o uso de memória.',
+    en: 'Out of memory: the bot went over the plan’s {0} MB. Choose a bigger plan or use less memory.',
+    es: 'Memoria agotada: el bot superó los {0} MB del plan. Elige un plan mayor o usa menos memoria.',
+  },
+  reason_restarting: { 'pt-BR': 'Reiniciando automaticamente. {0}', en: 'Restarting automatically. {0}', es: 'Reiniciando automáticamente. {0}' },
+  reason_deploy_failed: {
+    'pt-BR': 'O deploy #{0} falhou; a versão anterior continua no ar.',
+    en: 'Deploy #{0} failed; the previous version keeps running.',
+    es: 'El deploy #{0} falló; la versión anterior sigue en línea.',
+  },
+  reason_disk_quota: {
+    'pt-BR': 'Pausada: o bot usa {0} MB de disco, e o plano permite {1} MB. Libere espaço (arquivos em /data) ou escolha um plano maior, e retome.',
+    en: 'Paused: the bot uses {0} MB of disk and the plan allows {1} MB. Free space (files in /data) or choose a bigger plan, then resume.',
+    es: 'En pausa: el bot usa {0} MB de disco y el plan permite {1} MB. Libera espacio (archivos en /data) o elige un plan mayor, y reanuda.',
+  },
+  reason_build_failed: {
+    'pt-BR': 'O build falhou. Veja os logs do deploy.',
+    en: 'The build failed. See the deploy logs.',
+    es: 'El build falló. Mira los logs del deploy.',
+  },
+  reason_build_timeout: {
+    'pt-BR': 'O build demorou demais e foi interrompido.',
+    en: 'The build took too long and was stopped.',
+    es: 'El build tardó demasiado y se detuvo.',
+  },
+  reason_unknown_project: {
+    'pt-BR':
+      'Não sabemos como rodar este repositório: adicione um package.json (Node), requirements.txt (Python), um Dockerfile ou um zapdeploy.json com "start".',
+    en: 'We do not know how to run this repository: add a package.json (Node), requirements.txt (Python), a Dockerfile or a zapdeploy.json with "start".',
+    es: 'No sabemos cómo ejecutar este repositorio: agrega un package.json (Node), requirements.txt (Python), un Dockerfile o un zapdeploy.json con "start".',
+  },
+  reason_missing_start_node: {
+    'pt-BR': 'Falta o comando de início: adicione "scripts": { "start": "node index.js" } ao package.json.',
+    en: 'No start command: add "scripts": { "start": "node index.js" } to package.json.',
+    es: 'Falta el comando de inicio: agrega "scripts": { "start": "node index.js" } al package.json.',
+  },
+  reason_missing_start_python: {
+    'pt-BR': 'Falta o arquivo de início: adicione um main.py ou "start" no zapdeploy.json.',
+    en: 'No entry point: add a main.py or "start" to zapdeploy.json.',
+    es: 'Falta el archivo de inicio: agrega un main.py o "start" en zapdeploy.json.',
+  },
+  reason_invalid_zapdeploy_json: {
+    'pt-BR': 'O zapdeploy.json é inválido. Veja os logs do deploy.',
+    en: 'zapdeploy.json is invalid. See the deploy logs.',
+    es: 'El zapdeploy.json no es válido. Mira los logs del deploy.',
+  },
+  reason_repo_not_found: {
+    'pt-BR': 'Nenhum repositório git neste endereço.',
+    en: 'No git repository at this URL.',
+    es: 'No hay un repositorio git en esta dirección.',
+  },
+  reason_repo_private: {
+    'pt-BR': 'O repositório é privado ou não existe. Conecte o GitHub para usar repositórios privados.',
+    en: 'The repository is private or does not exist. Connect GitHub to use private repositories.',
+    es: 'El repositorio es privado o no existe. Conecta GitHub para usar repositorios privados.',
+  },
+  reason_branch_not_found: {
+    'pt-BR': 'O branch escolhido não existe no repositório.',
+    en: 'The chosen branch does not exist in the repository.',
+    es: 'La rama elegida no existe en el repositorio.',
+  },
+  reason_repo_host_not_allowed: {
+    'pt-BR': 'Este endereço é de uma rede privada; só clonamos de servidores públicos.',
+    en: 'This address is on a private network; we only clone from public hosts.',
+    es: 'Esta dirección es de una red privada; solo clonamos de servidores públicos.',
+  },
+  reason_repo_host_unknown: {
+    'pt-BR': 'Não encontramos o servidor do repositório.',
+    en: 'The repository host could not be found.',
+    es: 'No encontramos el servidor del repositorio.',
+  },
+  reason_repo_too_large: { 'pt-BR': 'O repositório é grande demais.', en: 'The repository is too large.', es: 'El repositorio es demasiado grande.' },
+  reason_clone_timeout: {
+    'pt-BR': 'O clone do repositório demorou demais.',
+    en: 'Cloning the repository took too long.',
+    es: 'La clonación del repositorio tardó demasiado.',
+  },
+  reason_clone_failed: {
+    'pt-BR': 'Não foi possível clonar o repositório.',
+    en: 'The repository could not be cloned.',
+    es: 'No se pudo clonar el repositorio.',
+  },
+  reason_root_dir_not_found: {
+    'pt-BR': 'A pasta raiz escolhida não existe no repositório.',
+    en: 'The chosen root folder does not exist in the repository.',
+    es: 'La carpeta raíz elegida no existe en el repositorio.',
+  },
+  // Sign-up / sign-in (codes of the auth library, lower-cased)
+  user_already_exists: {
+    'pt-BR': 'Já existe uma conta com este e-mail.',
+    en: 'An account with this e-mail already exists.',
+    es: 'Ya existe una cuenta con este correo.',
+  },
+  user_already_exists_use_another_email: {
+    'pt-BR': 'Já existe uma conta com este e-mail.',
+    en: 'An account with this e-mail already exists.',
+    es: 'Ya existe una cuenta con este correo.',
+  },
+  invalid_email_or_password: { 'pt-BR': 'E-mail ou senha incorretos.', en: 'Wrong e-mail or password.', es: 'Correo o contraseña incorrectos.' },
+  invalid_email: { 'pt-BR': 'E-mail inválido.', en: 'Invalid e-mail address.', es: 'Correo no válido.' },
+  email_not_verified: {
+    'pt-BR': 'Confirme seu e-mail pelo link que enviamos antes de entrar.',
+    en: 'Confirm your e-mail through the link we sent before signing in.',
+    es: 'Confirma tu correo con el enlace que enviamos antes de entrar.',
+  },
+  password_too_short: {
+    'pt-BR': 'A senha precisa ter pelo menos 10 caracteres.',
+    en: 'The password needs at least 10 characters.',
+    es: 'La contraseña necesita al menos 10 caracteres.',
+  },
+  password_too_long: {
+    'pt-BR': 'A senha pode ter no máximo 128 caracteres.',
+    en: 'The password can have at most 128 characters.',
+    es: 'La contraseña puede tener como máximo 128 caracteres.',
+  },
+  password_too_simple: {
+    'pt-BR': 'Essa senha é fácil demais de adivinhar. Use uma frase ou mais variedade.',
+    en: 'That password is too easy to guess. Use a phrase or more variety.',
+    es: 'Esa contraseña es demasiado fácil de adivinar. Usa una frase o más variedad.',
+  },
+  password_contains_email: {
+    'pt-BR': 'A senha não pode conter o seu e-mail.',
+    en: 'The password must not contain your e-mail.',
+    es: 'La contraseña no puede contener tu correo.',
+  },
+};
+
+export function hasMessage(code: string): boolean {
+  return code in catalog;
+}
+
+export function translate(code: string, locale: Locale, params: Readonly<Record<string, string | number>> = {}): string | undefined {
+  const template = catalog[code]?.[locale];
+  return template?.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+/**
+ * Says a status reason code (`exit_code:2`, `oom_killed:256`, `restarting:exit_code:1`, `deploy_failed:3`)
+ * in a language; null for no reason, the raw code when unknown.
+ */
+export function describeReason(reason: string | null, locale: Locale): string | null {
+  if (!reason) return null;
+  const [code = '', ...rest] = reason.split(':');
+  if (code === 'disk_quota') return translate('reason_disk_quota', locale, { 0: rest[0] ?? '?', 1: rest[1] ?? '?' }) ?? reason;
+  if (code === 'restarting') return translate('reason_restarting', locale, { 0: describeReason(rest.join(':'), locale) ?? '' })?.trim() ?? reason;
+  return translate(`reason_${code}`, locale, { 0: rest.join(':') }) ?? reason;
+}
+
+/** Picks the best supported language from an Accept-Language header; pt-BR when nothing matches. */
+export function negotiateLocale(header: string | undefined): Locale {
+  if (!header) return 'pt-BR';
+  const ranked = header
+    .split(',')
+    .map((part) => {
+      const [tag = '', ...rest] = part.trim().split(';');
+      const q = Number(
+        rest
+          .find((p) => p.trim().startsWith('q='))
+          ?.trim()
+          .slice(2) ?? 1,
+      );
+      return { tag: tag.toLowerCase(), q: Number.isFinite(q) ? q : 0 };
+    })
+    .filter((entry) => entry.tag && entry.q > 0)
+    .sort((a, b) => b.q - a.q);
+  for (const { tag } of ranked) {
+    if (tag.startsWith('pt')) return 'pt-BR';
+    if (tag.startsWith('en')) return 'en';
+    if (tag.startsWith('es')) return 'es';
+  }
+  return 'pt-BR';
+}

@@ -1,0 +1,110 @@
+import { type InstanceReconcile, InstanceReconcileV1 } from '@zapdeploy/contracts';
+import {
+  ApiTokenRepository,
+  AuditRepository,
+  type DatabaseHandle,
+  IdempotencyRepository,
+  InstanceRepository,
+  OutboxRepository,
+  PlanRepository,
+  SecretBox,
+  UserRepository,
+  WebhookDeliveryRepository,
+} from '@zapdeploy/db';
+import { type Infrastructure, openInfrastructure, type ReadinessCheck } from '@zapdeploy/infra';
+import type { LogStore } from '@zapdeploy/logstore';
+import type { MessageBus } from '@zapdeploy/messaging';
+import type { Redis } from 'ioredis';
+import { type Auth, createAuth } from '../auth/better-auth.js';
+import { PrincipalResolver } from '../auth/principal-resolver.js';
+import type { ApiConfig } from '../config.js';
+import { GithubAccess } from '../github/github-access.js';
+import { InstanceService } from '../instances/instance.service.js';
+import { TokenService } from '../tokens/token.service.js';
+import { ConsoleMailer, type Mailer, SmtpMailer } from './mailer.js';
+
+/** Everything the API needs from the outside world, opened once and closed together. */
+export type Platform = {
+  readonly config: ApiConfig;
+  readonly database: DatabaseHandle;
+  readonly bus: MessageBus;
+  readonly redis: Redis | undefined;
+  readonly logStore: LogStore;
+  readonly auth: Auth;
+  readonly users: UserRepository;
+  readonly plans: PlanRepository;
+  readonly instances: InstanceRepository;
+  readonly github: GithubAccess;
+  readonly webhookDeliveries: WebhookDeliveryRepository;
+  readonly resolver: PrincipalResolver;
+  readonly instanceService: InstanceService;
+  readonly tokenService: TokenService;
+  readonly readiness: readonly ReadinessCheck[];
+  close(): Promise<void>;
+};
+
+export type PlatformOverrides = {
+  readonly mailer?: Mailer;
+  readonly log?: (line: string) => void;
+  /** Shared with an in-process worker in embedded mode; opened here otherwise. */
+  readonly infrastructure?: Infrastructure;
+};
+
+export async function openPlatform(config: ApiConfig, overrides: PlatformOverrides = {}): Promise<Platform> {
+  const log = overrides.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const infrastructure = overrides.infrastructure ?? (await openInfrastructure(config.infra));
+  const { database, bus, redis, logStore, secret } = infrastructure;
+  const db = database.db;
+  const users = new UserRepository(db);
+  const plans = new PlanRepository(db);
+  const tokens = new ApiTokenRepository(db);
+  const audit = new AuditRepository(db);
+  const instances = new InstanceRepository(db, new SecretBox(secret, 'instance-env'));
+  const mailer = overrides.mailer ?? (config.smtpUrl ? new SmtpMailer(config.smtpUrl, config.mailFrom) : new ConsoleMailer(log));
+  const auth = createAuth({
+    config,
+    secret,
+    db,
+    mailer,
+    onGuestUpgraded: async (guestId, userId) => {
+      const moved = await users.transferInstances(guestId, userId);
+      await audit.record({ actorId: userId, action: 'guest.upgrade', targetType: 'user', targetId: userId, data: { guestId, instancesMoved: moved } });
+    },
+  });
+  const github = new GithubAccess(config.github, auth, (userId) => users.linkedAccountId(userId, 'github'));
+  if (config.superAdmins.length > 0) await users.grantFlagsByEmail(config.superAdmins, ['admin.flags']);
+
+  return {
+    config,
+    database,
+    bus,
+    redis,
+    auth,
+    users,
+    plans,
+    instances,
+    github,
+    webhookDeliveries: new WebhookDeliveryRepository(db),
+    resolver: new PrincipalResolver(auth, tokens, users),
+    instanceService: new InstanceService({
+      db,
+      instances,
+      plans,
+      outbox: new OutboxRepository(db),
+      audit,
+      idempotency: new IdempotencyRepository(db),
+      billingEnforced: config.publicSignups,
+      githubInstallationFor: (userId, repoUrl) => github.installationFor(userId, repoUrl),
+      publishNow: async (message) => {
+        if (message.name === InstanceReconcileV1.name && message.version === InstanceReconcileV1.version)
+          await bus.publish(InstanceReconcileV1, message.payload as InstanceReconcile);
+      },
+    }),
+    tokenService: new TokenService(tokens, audit),
+    readiness: infrastructure.readiness,
+    logStore,
+    close: async () => {
+      if (!overrides.infrastructure) await infrastructure.close();
+    },
+  };
+}

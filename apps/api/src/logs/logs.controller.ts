@@ -1,0 +1,85 @@
+import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
+import { routes } from '@zapdeploy/contracts';
+import { InstanceRepository } from '@zapdeploy/db';
+import { notFound } from '@zapdeploy/domain';
+import { isStreamId, type LogStore, logKeys, type StoredLogEntry } from '@zapdeploy/logstore';
+import type { Request, Response } from 'express';
+import { CurrentPrincipal } from '../auth/principal.decorator.js';
+import { LOG_STORE } from '../auth/tokens.js';
+import type { Principal } from '../http/request-context.js';
+import { ZodPipe } from '../http/zod-pipe.js';
+import { streamSse, wantsStream } from './sse.js';
+
+type LogQuery = typeof routes.instanceLogs.query._zod.output;
+const idPipe = new ZodPipe(routes.instanceLogs.params, 'params');
+const queryPipe = new ZodPipe(routes.instanceLogs.query, 'query');
+
+const asLine = (entry: StoredLogEntry) => ({ id: entry.id, ts: entry.ts, stream: entry.stream, line: entry.line });
+
+@Controller('api/v1')
+export class LogsController {
+  constructor(
+    @Inject(InstanceRepository) private readonly instances: InstanceRepository,
+    @Inject(LOG_STORE) private readonly store: LogStore,
+  ) {}
+
+  @Get('instances/:id/logs')
+  async instanceLogs(
+    @CurrentPrincipal() principal: Principal,
+    @Param(idPipe) params: { id: string },
+    @Query(queryPipe) query: LogQuery,
+    @Req() request: Request,
+    @Res() response: Response,
+  ) {
+    if (!(await this.instances.findOwned(principal.userId, params.id))) throw notFound('instance');
+    await this.serve(logKeys.instance(params.id), query, request, response);
+  }
+
+  @Get('deployments/:id/logs')
+  async deploymentLogs(
+    @CurrentPrincipal() principal: Principal,
+    @Param(idPipe) params: { id: string },
+    @Query(queryPipe) query: LogQuery,
+    @Req() request: Request,
+    @Res() response: Response,
+  ) {
+    if (!(await this.instances.findDeploymentOwned(principal.userId, params.id))) throw notFound('deployment');
+    await this.serve(logKeys.deployment(params.id), query, request, response);
+  }
+
+  /** Status changes of the caller's instances, live. */
+  @Get('events')
+  async events(@CurrentPrincipal() principal: Principal, @Req() request: Request, @Res() response: Response) {
+    await streamSse(request, response, {
+      store: this.store,
+      key: logKeys.userEvents(principal.userId),
+      after: lastEventId(request),
+      backlog: 0,
+      event: (entry) => {
+        const data = JSON.parse(entry.line) as { type?: string };
+        return { name: data.type ?? 'instance.status', data };
+      },
+    });
+  }
+
+  private async serve(key: string, query: LogQuery, request: Request, response: Response): Promise<void> {
+    if (wantsStream(request, query.follow)) {
+      await streamSse(request, response, {
+        store: this.store,
+        key,
+        after: lastEventId(request) ?? query.after,
+        backlog: query.limit,
+        event: (entry) => ({ name: 'log', data: { ts: entry.ts, stream: entry.stream, line: entry.line } }),
+      });
+      return;
+    }
+    const items = query.after ? await this.store.read(key, { after: query.after, limit: query.limit }) : await this.store.tail(key, query.limit);
+    response.json({ items: items.map(asLine) });
+  }
+}
+
+function lastEventId(request: Request): string | undefined {
+  const header = request.headers['last-event-id'];
+  const value = Array.isArray(header) ? header[0] : header;
+  return value && isStreamId(value) ? value : undefined;
+}

@@ -1,0 +1,37 @@
+import type { ApiTokenRecord, ApiTokenRepository, AuditRepository } from '@zapdeploy/db';
+import { DomainError, notFound } from '@zapdeploy/domain';
+import type { Principal } from '../http/request-context.js';
+import { mintToken } from './token-codec.js';
+
+const toDto = (token: ApiTokenRecord) => ({
+  id: token.id,
+  name: token.name,
+  prefix: token.prefix,
+  createdAt: token.createdAt.toISOString(),
+  lastUsedAt: token.lastUsedAt?.toISOString() ?? null,
+});
+
+/** Personal API tokens: minted once, stored as SHA-256, revocable. */
+export class TokenService {
+  constructor(
+    private readonly tokens: ApiTokenRepository,
+    private readonly audit: AuditRepository,
+  ) {}
+
+  async create(principal: Principal, name: string) {
+    if (principal.isGuest) throw new DomainError('forbidden', 'guest_cannot_create_tokens');
+    const minted = mintToken();
+    const record = await this.tokens.create({ userId: principal.userId, name, tokenHash: minted.hash, prefix: minted.prefix });
+    await this.audit.record({ actorId: principal.userId, action: 'token.create', targetType: 'api_token', targetId: record.id });
+    return { ...toDto(record), token: minted.token };
+  }
+
+  async list(principal: Principal) {
+    return { items: (await this.tokens.listActive(principal.userId)).map(toDto) };
+  }
+
+  async revoke(principal: Principal, id: string): Promise<void> {
+    if (!(await this.tokens.revoke(principal.userId, id))) throw notFound('token');
+    await this.audit.record({ actorId: principal.userId, action: 'token.revoke', targetType: 'api_token', targetId: id });
+  }
+}

@@ -1,0 +1,1 @@
+export { type PlatformLog, type RunningPlatform, startPlatform } from './start-platform.js';

@@ -1,0 +1,207 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import { type FormEvent, useEffect, useState } from 'react';
+import { type EnvRow, EnvRows, rowsToEnv } from '@/components/env-rows';
+import { ProblemAlert } from '@/components/problem-alert';
+import { useI18n } from '@/i18n/client';
+import { ApiProblem, api, type Plan } from '@/lib/api';
+import { formatBRL } from '@/lib/format';
+import { useFeatures } from '@/lib/use-features';
+import { useMe } from '@/lib/use-me';
+
+type GithubRepo = { fullName: string; htmlUrl: string; private: boolean; defaultBranch: string };
+
+export default function NewInstancePage() {
+  const { t, locale } = useI18n();
+  const router = useRouter();
+  const me = useMe();
+  const features = useFeatures();
+  const [plans, setPlans] = useState<Plan[]>([]);
+  const [repos, setRepos] = useState<GithubRepo[]>([]);
+  const [repoUrl, setRepoUrl] = useState('');
+  const [branch, setBranch] = useState('');
+  const [env, setEnv] = useState<EnvRow[]>([]);
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const isGuest = me?.user.isGuest ?? false;
+
+  useEffect(() => {
+    if (me === null) router.replace('/login');
+  }, [me, router]);
+  useEffect(() => {
+    api<Plan[]>('/api/v1/plans', { locale }).then(setPlans, setError);
+  }, [locale]);
+  useEffect(() => {
+    if (features?.githubApp && me && !me.user.isGuest) {
+      api<{ items: GithubRepo[] }>('/api/v1/github/repos').then(
+        (result) => setRepos(result.items),
+        () => setRepos([]),
+      );
+    }
+  }, [features, me]);
+
+  const fieldError = (field: string) =>
+    error instanceof ApiProblem
+      ? error.errors
+          .filter((e) => e.path === `body.${field}` || e.path.startsWith(`body.${field}.`))
+          .map((e) => e.message)
+          .join('; ')
+      : '';
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const rootDir = String(form.get('rootDir') ?? '').trim();
+    const body = {
+      name: String(form.get('name') ?? '').trim(),
+      repoUrl: repoUrl.trim(),
+      ...(branch.trim() ? { branch: branch.trim() } : {}),
+      ...(rootDir ? { rootDir } : {}),
+      planId: String(form.get('planId') ?? 'plan_dev'),
+      ...(env.length > 0 ? { env: rowsToEnv(env) } : {}),
+    };
+    setBusy(true);
+    setError(undefined);
+    try {
+      const created = await api<{ id: string }>('/api/v1/instances', { method: 'POST', body, locale });
+      router.push(`/instances/${created.id}`);
+    } catch (problem) {
+      setError(problem);
+      setBusy(false);
+    }
+  }
+
+  const errorOf = (field: string) => {
+    const message = fieldError(field);
+    return message ? (
+      <span className="field-error" id={`${field}-error`}>
+        {message}
+      </span>
+    ) : null;
+  };
+
+  return (
+    <div style={{ maxWidth: 720 }}>
+      <h1>{t('new.title')}</h1>
+      <form className="card stack" onSubmit={submit}>
+        <div className="field">
+          <label htmlFor="name">{t('new.name')}</label>
+          <input
+            id="name"
+            name="name"
+            required
+            maxLength={48}
+            placeholder={t('new.namePlaceholder')}
+            aria-invalid={Boolean(fieldError('name'))}
+            aria-describedby="name-error"
+          />
+          {errorOf('name')}
+        </div>
+        <div className="field">
+          <label htmlFor="repoUrl">{t('new.repoUrl')}</label>
+          <input
+            id="repoUrl"
+            name="repoUrl"
+            type="url"
+            required
+            inputMode="url"
+            className="mono"
+            value={repoUrl}
+            onChange={(e) => setRepoUrl(e.target.value)}
+            placeholder="https://github.com/…"
+            aria-describedby="repoUrl-hint repoUrl-error"
+            aria-invalid={Boolean(fieldError('repoUrl'))}
+          />
+          <span className="hint" id="repoUrl-hint">
+            {t('new.repoUrlHint')}
+          </span>
+          {errorOf('repoUrl')}
+        </div>
+        {repos.length > 0 ? (
+          <div className="field">
+            <label htmlFor="pick">{t('new.pickRepo')}</label>
+            <select
+              id="pick"
+              defaultValue=""
+              onChange={(e) => {
+                const repo = repos.find((r) => r.htmlUrl === e.target.value);
+                if (repo) {
+                  setRepoUrl(repo.htmlUrl);
+                  setBranch(repo.defaultBranch);
+                }
+              }}
+            >
+              <option value="">{t('new.pickRepoNone')}</option>
+              {repos.map((repo) => (
+                <option key={repo.htmlUrl} value={repo.htmlUrl}>
+                  {repo.fullName}
+                  {repo.private ? ' 🔒' : ''}
+                </option>
+              ))}
+            </select>
+          </div>
+        ) : null}
+        <div className="grid" style={{ gridTemplateColumns: 'repeat(auto-fit, minmax(200px, 1fr))' }}>
+          <div className="field">
+            <label htmlFor="branch">{t('new.branch')}</label>
+            <input
+              id="branch"
+              name="branch"
+              className="mono"
+              value={branch}
+              onChange={(e) => setBranch(e.target.value)}
+              placeholder="main"
+              aria-describedby="branch-hint"
+            />
+            <span className="hint" id="branch-hint">
+              {t('new.branchHint')}
+            </span>
+            {errorOf('branch')}
+          </div>
+          <div className="field">
+            <label htmlFor="rootDir">{t('new.rootDir')}</label>
+            <input id="rootDir" name="rootDir" className="mono" placeholder="./" aria-describedby="rootDir-hint" />
+            <span className="hint" id="rootDir-hint">
+              {t('new.rootDirHint')}
+            </span>
+            {errorOf('rootDir')}
+          </div>
+        </div>
+        <div className="field">
+          <label htmlFor="planId">{t('new.plan')}</label>
+          <select id="planId" name="planId" defaultValue="plan_dev" disabled={isGuest} aria-describedby={isGuest ? 'plan-guest' : undefined}>
+            {plans.map((plan) => (
+              <option key={plan.id} value={plan.id}>
+                {plan.name} — {plan.priceCents === 0 ? t('landing.plans.free') : `${formatBRL(plan.priceCents, locale)}${t('landing.plans.perMonth')}`} ·{' '}
+                {plan.memoryMb} MB
+              </option>
+            ))}
+          </select>
+          {isGuest ? (
+            <>
+              <input type="hidden" name="planId" value="plan_dev" />
+              <span className="hint" id="plan-guest">
+                {t('new.guestPlan')}
+              </span>
+            </>
+          ) : null}
+        </div>
+        <fieldset className="stack" style={{ border: 0, padding: 0, margin: 0 }}>
+          <legend style={{ fontWeight: 700 }}>{t('new.env')}</legend>
+          <p className="hint" style={{ marginTop: 0 }}>
+            {t('new.envHint')}
+          </p>
+          <EnvRows rows={env} onChange={setEnv} idPrefix="new-env" />
+          {errorOf('env')}
+        </fieldset>
+        <ProblemAlert error={error} />
+        <div>
+          <button className="btn primary" type="submit" disabled={busy}>
+            {busy ? t('new.submitting') : t('new.submit')}
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,75 @@
+import os from 'node:os';
+import { booleanString, type Env, type GithubConfig, type InfraConfig, loadGithubConfig, loadInfraConfig, parseEnv } from '@zapdeploy/config';
+import { z } from 'zod';
+
+const positive = (fallback: number) => z.coerce.number().int().min(1, 'expected a positive whole number').default(fallback);
+
+const schema = z.object({
+  ZAPDEPLOY_RUNTIME: z.enum(['docker', 'process', 'kubernetes', 'auto'], { message: 'expected docker, process or kubernetes' }).default('auto'),
+  ZAPDEPLOY_BUILD_CA_FILE: z.string().optional(),
+  ZAPDEPLOY_ALLOW_PRIVATE_GIT_HOSTS: booleanString.default(false),
+  ZAPDEPLOY_PUBLIC_SIGNUPS: booleanString.optional(),
+  ZAPDEPLOY_NODE_IMAGE: z.string().default('node:24-slim'),
+  ZAPDEPLOY_PYTHON_IMAGE: z.string().default('python:3.11-slim'),
+  ZAPDEPLOY_WORKER_ID: z.string().optional(),
+  ZAPDEPLOY_BUILD_TIMEOUT_SECONDS: positive(900),
+  ZAPDEPLOY_CLONE_TIMEOUT_SECONDS: positive(120),
+  ZAPDEPLOY_MAX_REPO_MB: positive(300),
+  ZAPDEPLOY_RESYNC_SECONDS: positive(15),
+  ZAPDEPLOY_LOG_LINES_PER_SECOND: positive(50_000),
+  ZAPDEPLOY_MAX_RESTARTS: positive(5),
+  ZAPDEPLOY_LEASE_SECONDS: positive(60),
+  ZAPDEPLOY_DISK_CHECK_SECONDS: positive(120),
+  ZAPDEPLOY_BUILD_MEMORY_MB: positive(2048),
+  DOCKER_SOCKET: z.string().default('/var/run/docker.sock'),
+});
+
+export type WorkerConfig = {
+  readonly infra: InfraConfig;
+  readonly github: GithubConfig;
+  readonly runtime: 'docker' | 'process' | 'kubernetes' | 'auto';
+  readonly buildCaFile: string | undefined;
+  readonly allowPrivateGitHosts: boolean;
+  readonly publicSignups: boolean;
+  readonly nodeImage: string;
+  readonly pythonImage: string;
+  readonly workerId: string;
+  readonly buildTimeoutMs: number;
+  readonly cloneTimeoutMs: number;
+  readonly maxRepoBytes: number;
+  readonly resyncMs: number;
+  readonly logLinesPerSecond: number;
+  readonly maxRestarts: number;
+  /** How long a dead worker's claim on an instance blocks others (reconcile lease; log leases last half). */
+  readonly leaseMs: number;
+  /** How often disk use is measured against plans. */
+  readonly diskCheckMs: number;
+  readonly buildMemoryMb: number;
+  readonly dockerSocket: string;
+};
+
+export function loadWorkerConfig(env: Env): WorkerConfig {
+  const infra = loadInfraConfig(env);
+  const e = parseEnv(schema, env);
+  return {
+    infra,
+    github: loadGithubConfig(env),
+    runtime: e.ZAPDEPLOY_RUNTIME,
+    buildCaFile: e.ZAPDEPLOY_BUILD_CA_FILE,
+    allowPrivateGitHosts: e.ZAPDEPLOY_ALLOW_PRIVATE_GIT_HOSTS,
+    publicSignups: e.ZAPDEPLOY_PUBLIC_SIGNUPS ?? infra.mode === 'full',
+    nodeImage: e.ZAPDEPLOY_NODE_IMAGE,
+    pythonImage: e.ZAPDEPLOY_PYTHON_IMAGE,
+    workerId: e.ZAPDEPLOY_WORKER_ID ?? `${os.hostname()}-${process.pid}`,
+    buildTimeoutMs: e.ZAPDEPLOY_BUILD_TIMEOUT_SECONDS * 1000,
+    cloneTimeoutMs: e.ZAPDEPLOY_CLONE_TIMEOUT_SECONDS * 1000,
+    maxRepoBytes: e.ZAPDEPLOY_MAX_REPO_MB * 1024 * 1024,
+    resyncMs: e.ZAPDEPLOY_RESYNC_SECONDS * 1000,
+    logLinesPerSecond: e.ZAPDEPLOY_LOG_LINES_PER_SECOND,
+    maxRestarts: e.ZAPDEPLOY_MAX_RESTARTS,
+    leaseMs: e.ZAPDEPLOY_LEASE_SECONDS * 1000,
+    diskCheckMs: e.ZAPDEPLOY_DISK_CHECK_SECONDS * 1000,
+    buildMemoryMb: e.ZAPDEPLOY_BUILD_MEMORY_MB,
+    dockerSocket: e.DOCKER_SOCKET,
+  };
+}

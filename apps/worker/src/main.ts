@@ -1,0 +1,21 @@
+import { openInfrastructure, runProcess } from '@zapdeploy/infra';
+import { loadWorkerConfig } from './config.js';
+import { createRuntime, RuntimeUnavailableError } from './runtime-factory.js';
+import { Worker } from './worker.js';
+
+runProcess('zapdeploy worker', async () => {
+  const config = loadWorkerConfig(process.env);
+  const runtime = createRuntime(config);
+  const infra = await openInfrastructure(config.infra);
+  const worker = new Worker(config, infra, runtime, {
+    info: (message) => process.stdout.write(`zapdeploy worker: ${message}\n`),
+    error: (message) => process.stderr.write(`zapdeploy worker: ${message}\n`),
+  });
+  await worker.start();
+  return {
+    stop: async () => {
+      await worker.stop();
+      await infra.close();
+    },
+  };
+}, [RuntimeUnavailableError]);

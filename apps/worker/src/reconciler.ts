@@ -1,0 +1,227 @@
+import { createHash } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { prepareSource, SourceError } from '@zapdeploy/builder';
+import type { InstanceRepository, Lease, LeaseRepository, WorkerInstanceRepository, WorkItem } from '@zapdeploy/db';
+import { containerAction, INITIAL_STATE, type InstanceStatus, isSystemPauseReason, statusOfRunning } from '@zapdeploy/domain';
+import { GithubApiError } from '@zapdeploy/github';
+import { type LogStore, logKeys } from '@zapdeploy/logstore';
+import { BuildFailedError, type Runtime } from '@zapdeploy/runtime';
+import type { WorkerConfig } from './config.js';
+import type { LogFollowers } from './log-followers.js';
+import { LogWriter } from './log-writer.js';
+import type { StatusEvents } from './status-events.js';
+
+export type ReconcilerDeps = {
+  readonly config: WorkerConfig;
+  readonly runtime: Runtime;
+  readonly leases: LeaseRepository;
+  readonly work: WorkerInstanceRepository;
+  readonly instances: InstanceRepository;
+  readonly logStore: LogStore;
+  readonly followers: LogFollowers;
+  readonly events: StatusEvents;
+  /** A token to clone a private repository through its GitHub App installation. */
+  readonly installationToken: (installationId: string) => Promise<string>;
+};
+
+/**
+ * Brings one instance's runtime in line with its desired state, idempotently: build what is queued,
+ * stop-then-start the wanted deployment, apply plan limits, pause, delete. Holds the instance's
+ * reconcile lease throughout; every write is fenced by it.
+ */
+export class Reconciler {
+  constructor(private readonly deps: ReconcilerDeps) {}
+
+  async reconcile(instanceId: string): Promise<'done' | 'retry'> {
+    const { leases, work, config } = this.deps;
+    const lease = await leases.acquire(`reconcile:${instanceId}`, config.workerId, config.leaseMs);
+    if (!lease) return 'retry';
+    const renewal = setInterval(() => void leases.renew(lease, config.leaseMs).catch(() => undefined), config.leaseMs / 4);
+    try {
+      for (let round = 0; round < 5; round += 1) {
+        const item = await work.load(instanceId);
+        if (!item) return 'done';
+        await this.step(item, lease);
+        const after = await work.load(instanceId);
+        if (!after) return 'done';
+        if (after.generation === item.generation) {
+          await work.markObserved(instanceId, lease, item.generation);
+          return 'done';
+        }
+      }
+      return 'retry';
+    } finally {
+      clearInterval(renewal);
+      await leases.release(lease);
+    }
+  }
+
+  private async step(item: WorkItem, lease: Lease): Promise<void> {
+    const { runtime, work, followers } = this.deps;
+    if (item.desiredState === 'deleted') {
+      await followers.stop(item.id);
+      await runtime.remove(item.id, { keepData: false });
+      if (await work.markDeleted(item.id, lease)) await this.deps.events.publish(item.ownerId, item.id, 'deleted', null);
+      return;
+    }
+    const deployment = item.deployment;
+    if (!deployment) {
+      await this.setStatus(item, lease, 'failed', 'no_deployment');
+      return;
+    }
+    if (item.desiredState === 'paused' && !deployment.image) {
+      await this.setStatus(item, lease, 'paused', null);
+      return;
+    }
+    let image = deployment.image;
+    if (!image && (deployment.status === 'queued' || deployment.status === 'building')) {
+      image = await this.build(item, deployment.id, deployment.number, lease);
+    }
+    const observed = await runtime.observe(item.id);
+    if (!image) {
+      // A failed build leaves the previous deployment running, if there is one.
+      if (observed.exists && observed.running && item.desiredState === 'running') {
+        await this.setStatus(item, lease, 'running', `deploy_failed:${deployment.number}`);
+        await followers.ensure(item.id, item.ownerId);
+      } else {
+        await this.setStatus(item, lease, 'failed', (await this.failureOf(deployment.id)) ?? 'build_failed');
+      }
+      return;
+    }
+    if (item.desiredState === 'paused') {
+      await runtime.stop(item.id);
+      await followers.stop(item.id);
+      // Said once, when it changes: resync passes here every few seconds.
+      const reason = item.status === 'paused' || isSystemPauseReason(item.statusReason) ? item.statusReason : null;
+      if (await this.setStatus(item, lease, 'paused', reason)) await this.system(item.id, 'Instância pausada.');
+      return;
+    }
+    if (item.pendingSessionResets > 0) {
+      // Log out: stop the bot, delete its session folders, and start it again (new container) to pair anew.
+      await runtime.stop(item.id);
+      await runtime.clearSessions(item.id);
+      await work.sessionResetsApplied(item.id, lease, item.sessionResets);
+      await this.deps.logStore.append(logKeys.whatsapp(item.id), [{ ts: new Date().toISOString(), stream: 'system', line: JSON.stringify(INITIAL_STATE) }]);
+      await this.system(item.id, 'Sessão do WhatsApp apagada: o bot vai pedir um novo pareamento.');
+    }
+    const env = await this.deps.instances.readEnv(item.id);
+    const revision = revisionOf(env, item.restartRequests, item.sessionResets);
+    const wanted = { deploymentId: deployment.id, revision, cpuMillis: item.plan.cpuMillis, memoryMb: item.plan.memoryMb };
+    const limits = { cpuMillis: item.plan.cpuMillis, memoryMb: item.plan.memoryMb, diskMb: item.plan.diskMb };
+    const spec = { instanceId: item.id, deploymentId: deployment.id, artifact: image, env, limits, revision };
+    let action = containerAction(observed, wanted, item.status === 'paused');
+    if (action === 'update_limits' && !(await runtime.updateLimits(item.id, limits))) action = 'replace';
+    if (action === 'replace') {
+      await this.setStatus(item, lease, 'starting', null);
+      await this.system(item.id, observed.exists ? `Reiniciando com o deploy #${deployment.number}…` : `Iniciando o deploy #${deployment.number}…`);
+      await runtime.replace(spec);
+      await work.deploymentLive(item.id, deployment.id);
+    } else if (action === 'start') {
+      await this.setStatus(item, lease, 'starting', null);
+      await runtime.start(item.id);
+      await this.system(item.id, 'Instância retomada.');
+    } else if (action === 'update_limits') {
+      await this.system(item.id, `Plano aplicado: ${limits.cpuMillis / 1000} vCPU, ${limits.memoryMb} MB.`);
+    }
+    await followers.ensure(item.id, item.ownerId);
+    const now = statusOfRunning(await runtime.observe(item.id), item.plan.memoryMb);
+    await this.setStatus(item, lease, now.status, now.reason);
+  }
+
+  private async build(item: WorkItem, deploymentId: string, number: number, lease: Lease): Promise<string | null> {
+    const { config, runtime, work, logStore } = this.deps;
+    const log = new LogWriter(logStore, logKeys.deployment(deploymentId), { linesPerSecond: config.logLinesPerSecond });
+    const workDir = path.resolve(config.infra.dataDir, 'builds', deploymentId);
+    await work.deploymentStarted(deploymentId, 'building');
+    await this.setStatus(item, lease, 'building', null);
+    await this.system(item.id, `Deploy #${number}: clonando ${item.repoUrl}${item.branch ? ` (${item.branch})` : ''}…`);
+    const controller = new AbortController();
+    const timeout = setTimeout(() => controller.abort(), config.buildTimeoutMs);
+    try {
+      const token = item.githubInstallationId ? await this.deps.installationToken(item.githubInstallationId) : undefined;
+      const prepared = await prepareSource({
+        ...(token ? { token } : {}),
+        repoUrl: item.repoUrl,
+        branch: item.branch,
+        rootDir: item.rootDir,
+        workDir,
+        allowPrivateHosts: config.allowPrivateGitHosts,
+        timeoutMs: config.cloneTimeoutMs,
+        maxBytes: config.maxRepoBytes,
+        caFile: config.buildCaFile ?? null,
+        nodeImage: config.nodeImage,
+        pythonImage: config.pythonImage,
+      });
+      log.write('build', `commit ${prepared.commitSha} (${prepared.branch}); build: ${describePlan(prepared.plan)}`);
+      for (const note of prepared.notes) log.write('build', `note: ${note}`);
+      if (prepared.plan.kind === 'node' && prepared.plan.chromium && item.plan.memoryMb < 512) {
+        log.write(
+          'build',
+          `aviso: este bot usa um navegador (Chromium); o plano ${item.plan.name} tem ${item.plan.memoryMb} MB e o Chromium costuma precisar de 512 MB ou mais.`,
+        );
+      }
+      const { artifact } = await runtime.build({
+        instanceId: item.id,
+        deploymentId,
+        contextDir: prepared.contextDir,
+        dockerfile: prepared.dockerfile,
+        commands: prepared.plan.kind === 'dockerfile' ? null : { install: prepared.plan.install, build: prepared.plan.build, start: prepared.plan.start },
+        onLine: (line) => log.write('build', line),
+        signal: controller.signal,
+      });
+      await work.deploymentBuilt(deploymentId, artifact, prepared.commitSha, prepared.plan.kind !== 'dockerfile' && runtime.kind === 'docker');
+      log.write('build', `build ok: ${artifact}`);
+      return artifact;
+    } catch (error) {
+      const reason =
+        error instanceof GithubApiError && [401, 403, 404].includes(error.status)
+          ? 'repo_private: the GitHub App installation no longer gives access to this repository'
+          : error instanceof SourceError
+            ? `${error.code}: ${error.hint}`
+            : error instanceof BuildFailedError
+              ? `build_failed: ${error.reason}`
+              : controller.signal.aborted
+                ? `build_timeout: the build took longer than ${Math.round(config.buildTimeoutMs / 1000)} s`
+                : undefined;
+      if (!reason) throw error; // infrastructure trouble: the reconcile is retried
+      log.write('build', `✖ ${reason}`);
+      await work.deploymentFailed(deploymentId, reason);
+      await this.system(item.id, `Deploy #${number} falhou: ${reason}`);
+      return null;
+    } finally {
+      clearTimeout(timeout);
+      await log.flush();
+      await rm(workDir, { recursive: true, force: true });
+    }
+  }
+
+  private async failureOf(deploymentId: string): Promise<string | null> {
+    const reason = await this.deps.work.deploymentError(deploymentId);
+    return reason ? (reason.split(':')[0] ?? null) : null;
+  }
+
+  /** Writes the status if it changed (and announces it); true when it changed. */
+  private async setStatus(item: WorkItem, lease: Lease, status: InstanceStatus, reason: string | null): Promise<boolean> {
+    const changed = await this.deps.work.setStatus(item.id, lease, status, reason);
+    if (changed) await this.deps.events.publish(item.ownerId, item.id, status, reason);
+    return changed;
+  }
+
+  private async system(instanceId: string, line: string): Promise<void> {
+    await this.deps.logStore.append(logKeys.instance(instanceId), [{ ts: new Date().toISOString(), stream: 'system', line }]);
+  }
+}
+
+/** Changes when the container must be recreated for the same deployment: new env or a restart request. */
+export function revisionOf(env: Readonly<Record<string, string>>, restartRequests: number, sessionResets = 0): string {
+  const sorted = Object.keys(env)
+    .sort()
+    .map((key) => [key, env[key]]);
+  const parts = sessionResets > 0 ? [sorted, restartRequests, sessionResets] : [sorted, restartRequests];
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 16);
+}
+
+function describePlan(plan: { kind: string; source?: string }): string {
+  return plan.kind === 'dockerfile' ? 'Dockerfile do repositório' : `${plan.kind} (${plan.source})`;
+}

@@ -1,0 +1,140 @@
+import { InstanceReconcileV1 } from '@zapdeploy/contracts';
+import { InstanceRepository, LeaseRepository, OutboxRepository, SecretBox, WorkerInstanceRepository } from '@zapdeploy/db';
+import { GithubClient } from '@zapdeploy/github';
+import type { Infrastructure } from '@zapdeploy/infra';
+import { DockerRuntime, type Runtime } from '@zapdeploy/runtime';
+import type { WorkerConfig } from './config.js';
+import { DiskWatcher } from './disk-watcher.js';
+import { KeyedScheduler } from './keyed-scheduler.js';
+import { LogFollowers } from './log-followers.js';
+import { OutboxRelay } from './outbox-relay.js';
+import { Reconciler } from './reconciler.js';
+import { StatusEvents } from './status-events.js';
+import { WhatsappWatcher } from './whatsapp-watcher.js';
+
+export type WorkerLogger = { info(message: string): void; error(message: string): void };
+
+/**
+ * A stateless worker: consumes reconcile nudges, relays the outbox, resyncs periodically, watches the
+ * runtime's events and follows bots' output. Any number may run against the same database.
+ */
+export class Worker {
+  private readonly scheduler: KeyedScheduler;
+  private readonly relay: OutboxRelay;
+  private readonly followers: LogFollowers;
+  private readonly work: WorkerInstanceRepository;
+  private readonly controller = new AbortController();
+  private stopConsuming: (() => Promise<void>) | undefined;
+  private resyncTimer: NodeJS.Timeout | undefined;
+  private diskTimer: NodeJS.Timeout | undefined;
+  private readonly disk: DiskWatcher;
+
+  constructor(
+    private readonly config: WorkerConfig,
+    private readonly infra: Infrastructure,
+    readonly runtime: Runtime,
+    private readonly logger: WorkerLogger,
+  ) {
+    const db = infra.database.db;
+    const leases = new LeaseRepository(db);
+    const github = new GithubClient(config.github.apiUrl, config.github.app);
+    this.work = new WorkerInstanceRepository(db);
+    const whatsapp = new WhatsappWatcher(
+      infra.logStore,
+      async (id) => (await this.work.load(id))?.ownerId ?? null,
+      (id, name) => runtime.readFile(id, name, 512 * 1024),
+    );
+    this.followers = new LogFollowers({
+      runtime,
+      leases,
+      logStore: infra.logStore,
+      workerId: config.workerId,
+      linesPerSecond: config.logLinesPerSecond,
+      leaseMs: config.leaseMs / 2,
+      onLine: (instanceId, line) => whatsapp.onLine(instanceId, line),
+    });
+    const events = new StatusEvents(infra.logStore);
+    this.disk = new DiskWatcher({
+      runtime,
+      leases,
+      work: this.work,
+      outbox: new OutboxRepository(db),
+      workerId: config.workerId,
+      intervalMs: config.diskCheckMs,
+      nudge: (id) => this.nudge(id),
+    });
+    const reconciler = new Reconciler({
+      config,
+      runtime,
+      leases,
+      work: this.work,
+      instances: new InstanceRepository(db, new SecretBox(infra.secret, 'instance-env')),
+      logStore: infra.logStore,
+      followers: this.followers,
+      events,
+      installationToken: (installationId) => github.installationToken(installationId),
+    });
+    this.scheduler = new KeyedScheduler(
+      (id) => reconciler.reconcile(id),
+      (id, error) => logger.error(`reconcile ${id} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+    );
+    this.relay = new OutboxRelay(new OutboxRepository(db), infra.bus, [InstanceReconcileV1], 250, (error) => logger.error(`outbox relay: ${String(error)}`));
+  }
+
+  async start(): Promise<void> {
+    await this.runtime.ping();
+    this.stopConsuming = await this.infra.bus.consume('worker.reconcile', [InstanceReconcileV1], async (_key, payload) => {
+      this.nudge((payload as { instanceId: string }).instanceId);
+    });
+    this.relay.start();
+    if (this.runtime instanceof DockerRuntime) void this.watchDocker(this.runtime);
+    await this.resync();
+    this.scheduleDiskCheck();
+    this.logger.info(`worker ${this.config.workerId}: ${this.runtime.kind} runtime, bus ${this.infra.bus.kind}`);
+  }
+
+  nudge(instanceId: string): void {
+    this.scheduler.nudge(instanceId);
+  }
+
+  /** Reconciles every live instance and takes over unfollowed logs (catches anything a nudge missed). */
+  async resync(): Promise<void> {
+    if (this.resyncTimer) clearTimeout(this.resyncTimer);
+    try {
+      for (const id of await this.work.listLiveIds()) this.nudge(id);
+      for (const id of await this.work.listRunningWithoutFollower()) this.nudge(id);
+    } catch (error) {
+      this.logger.error(`resync: ${String(error)}`);
+    }
+    if (!this.controller.signal.aborted) this.resyncTimer = setTimeout(() => void this.resync(), this.config.resyncMs);
+  }
+
+  private scheduleDiskCheck(): void {
+    this.diskTimer = setTimeout(async () => {
+      await this.disk.check().catch((error: unknown) => this.logger.error(`disk check: ${String(error)}`));
+      if (!this.controller.signal.aborted) this.scheduleDiskCheck();
+    }, this.config.diskCheckMs);
+  }
+
+  async stop(): Promise<void> {
+    this.controller.abort();
+    if (this.resyncTimer) clearTimeout(this.resyncTimer);
+    if (this.diskTimer) clearTimeout(this.diskTimer);
+    await this.stopConsuming?.();
+    await this.relay.stop();
+    await this.scheduler.stop();
+    await this.followers.stopAll();
+    await this.runtime.close();
+  }
+
+  private async watchDocker(runtime: DockerRuntime): Promise<void> {
+    while (!this.controller.signal.aborted) {
+      try {
+        await runtime.watchEvents((instanceId) => this.nudge(instanceId), this.controller.signal);
+      } catch (error) {
+        this.logger.error(`docker events: ${String(error)}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+}

@@ -1,0 +1,47 @@
+import { fixtures } from '@zapdeploy/test-support/stand-ins/fixture-repos';
+import { GitServer } from '@zapdeploy/test-support/stand-ins/git-server';
+import { startTestApi, type TestApi } from '@zapdeploy/test-support/support/api-harness';
+import { TestClient } from '@zapdeploy/test-support/support/http-client';
+import { createRuntime, loadWorkerConfig, RuntimeUnavailableError } from '@zapdeploy/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitForInstance, waitForLog } from './deploy-helpers.js';
+
+let git: GitServer;
+let api: TestApi;
+
+beforeAll(async () => {
+  git = await new GitServer().start();
+  api = await startTestApi({ mode: 'embedded', worker: true, env: { ZAPDEPLOY_RUNTIME: 'process' } });
+});
+afterAll(async () => {
+  await api?.close();
+  await git?.stop();
+});
+
+describe('ProcessRuntime (a laptop without Docker, embedded mode)', () => {
+  it('builds and runs a bot as a local process with the same lifecycle and logs', async () => {
+    expect(api.worker?.runtime.kind).toBe('process');
+    const guest = new TestClient(api.url);
+    await guest.post('/api/v1/guest');
+    const repoUrl = await git.commit(`process-bot-${Date.now()}`, {
+      ...fixtures.nodeBot,
+      'index.js': fixtures.nodeBot['index.js'].replace("fs.writeFileSync('/data/started.txt', new Date().toISOString());", ''),
+    });
+    const created = await guest.post('/api/v1/instances', { name: 'laptop-bot', repoUrl });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    await waitForInstance(guest, id, (i) => i.status === 'running');
+    await waitForLog(guest, `/api/v1/instances/${id}/logs`, /tick 2/);
+    await guest.post(`/api/v1/instances/${id}/pause`);
+    await waitForInstance(guest, id, (i) => i.status === 'paused');
+    await guest.post(`/api/v1/instances/${id}/resume`);
+    await waitForInstance(guest, id, (i) => i.status === 'running');
+    await guest.delete(`/api/v1/instances/${id}`);
+    await expect.poll(async () => (await guest.get(`/api/v1/instances/${id}`)).status, { timeout: 30_000 }).toBe(404);
+  });
+
+  it('refuses to run while the install is open to public sign-ups', () => {
+    const config = loadWorkerConfig({ ZAPDEPLOY_RUNTIME: 'process', ZAPDEPLOY_PUBLIC_SIGNUPS: 'true' });
+    expect(() => createRuntime(config)).toThrow(RuntimeUnavailableError);
+  });
+});
