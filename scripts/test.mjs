@@ -1,0 +1,60 @@
+// `npm test`: the whole suite (lint, types, unit and integration tests against this machine's
+// Postgres, Redis and RabbitMQ). Ends with a plain "N passed, N failed" line.
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureDependencies, ensureWebBuild } from './start.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const bin = (name) => path.join(root, 'node_modules', '.bin', name);
+
+function run(label, command, args) {
+  console.log(`\n▶ ${label}`);
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: process.env });
+  return result.status === 0;
+}
+
+ensureDependencies();
+ensureWebBuild();
+// What the integration tests need on this machine: PostgreSQL, Redis, RabbitMQ, a Docker engine and the
+// locally made base images. The scripts start (or, for Docker, install) what is missing and do nothing otherwise.
+for (const script of ['.ci/services.sh', 'scripts/docker/ensure-engine.sh', 'scripts/docker/make-base-images.sh', 'scripts/ensure-chromium.sh']) {
+  if (!run(`prepare: ${script}`, 'bash', [script])) {
+    console.error(`zapdeploy: ${script} failed; the integration tests need PostgreSQL, Redis, RabbitMQ and Docker on this machine.`);
+    process.exit(1);
+  }
+}
+
+const lint = run('lint (biome)', bin('biome'), ['ci', '.']);
+const types = run('types (tsc)', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
+// Two runs: everything that can share the machine's services in parallel, then the tests that stop and
+// start those services (alone).
+const runs = [
+  ['tests (vitest: unit + integration)', ['--project', 'unit', '--project', 'integration']],
+  ['tests (vitest: disruptive — restarts RabbitMQ and Redis, kills workers)', ['--project', 'disruptive']],
+];
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+let tests = true;
+for (const [label, projects] of runs) {
+  const report = path.join(tmpdir(), `zapdeploy-vitest-${process.pid}-${passed + failed}.json`);
+  const ok = run(label, bin('vitest'), ['run', ...projects, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)]);
+  tests &&= ok;
+  try {
+    const summary = JSON.parse(readFileSync(report, 'utf8'));
+    passed += summary.numPassedTests;
+    // A file that fails without a failing test (import error, hook failure) still counts once.
+    failed += summary.numFailedTests || (summary.numFailedTestSuites ?? 0);
+    skipped += summary.numPendingTests + summary.numTodoTests;
+    rmSync(report, { force: true });
+  } catch {
+    if (!ok) failed += 1;
+  }
+}
+if (!lint) failed += 1;
+if (!types) failed += 1;
+console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exit(lint && types && tests && failed === 0 && passed > 0 ? 0 : 1);

@@ -1,0 +1,125 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { INestApplication } from '@nestjs/common';
+import { createApiApp, loadApiConfig, type Mail, openPlatform, type Platform } from '@zapdeploy/api';
+import { tables } from '@zapdeploy/db';
+import { startPlatform } from '@zapdeploy/platform';
+import { loadWorkerConfig, type Worker } from '@zapdeploy/worker';
+import { HOST_CA_FILE } from './docker.js';
+import { freePort } from './free-port.js';
+import { createTestDatabase, services, uniqueName } from './services.js';
+
+const WEB_DIR = fileURLToPath(new URL('../../apps/web', import.meta.url));
+
+export type TestApi = {
+  readonly url: string;
+  readonly platform: Platform;
+  /** Present when started with a worker. */
+  readonly worker: Worker | undefined;
+  readonly mails: Mail[];
+  readonly dataDir: string;
+  stop(): Promise<void>;
+  /** Stops and removes everything the harness created. */
+  close(): Promise<void>;
+};
+
+export type HarnessOptions = {
+  /** `full`: Postgres + RabbitMQ + Redis of this machine; `embedded`: PGlite in a temp dir. */
+  readonly mode: 'full' | 'embedded';
+  readonly env?: Record<string, string>;
+  /** Reuse an embedded data dir (restart tests). */
+  readonly dataDir?: string;
+  /** Reuse a Postgres database (restart tests in full mode). */
+  readonly databaseUrl?: string;
+  /** Also run a worker in the same process (builds and runs bots on this machine's Docker). */
+  readonly worker?: boolean;
+  /** Also serve the built dashboard (apps/web) with the API on `url` (implies worker). */
+  readonly web?: boolean;
+};
+
+/** Starts the real API in-process on a free port, the way main.ts does, with a capturing mailer. */
+export async function startTestApi(options: HarnessOptions): Promise<TestApi> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const dataDir = options.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'zapdeploy-test-')));
+  const database = options.mode === 'full' && !options.databaseUrl ? await createTestDatabase() : undefined;
+  const fullEnv =
+    options.mode === 'full'
+      ? {
+          DATABASE_URL: options.databaseUrl ?? database?.url ?? '',
+          AMQP_URL: services.amqpUrl,
+          REDIS_URL: services.redisUrl,
+          ZAPDEPLOY_SECRET: 'test-secret-that-is-long-enough-0123456789',
+          ZAPDEPLOY_REDIS_PREFIX: uniqueName('zdt'),
+          ZAPDEPLOY_AMQP_PREFIX: uniqueName('zdt'),
+          ZAPDEPLOY_REQUIRE_EMAIL_VERIFICATION: 'false',
+        }
+      : {};
+  const env = {
+    NODE_ENV: 'test',
+    API_PORT: String(port),
+    API_HOST: '127.0.0.1',
+    ZAPDEPLOY_DATA_DIR: dataDir,
+    ZAPDEPLOY_PUBLIC_URL: url,
+    ZAPDEPLOY_ALLOW_PRIVATE_GIT_HOSTS: 'true',
+    ZAPDEPLOY_BUILD_CA_FILE: HOST_CA_FILE,
+    ZAPDEPLOY_RESYNC_SECONDS: '2',
+    ZAPDEPLOY_MAX_RESTARTS: '2',
+    ...fullEnv,
+    ...options.env,
+  };
+  const config = loadApiConfig(env);
+  const mails: Mail[] = [];
+  const mailer = { send: async (mail: Mail) => void mails.push(mail) };
+  let app: INestApplication;
+  let platform: Platform;
+  let worker: Worker | undefined;
+  let stopAll: () => Promise<void>;
+  if (options.worker || options.web) {
+    const running = await startPlatform(config, loadWorkerConfig(env), {
+      log: { info: () => undefined, error: (line) => process.stderr.write(`${line}\n`) },
+      mailer,
+      listen: false,
+      ...(options.web ? { web: { dir: WEB_DIR, port, host: '127.0.0.1' } } : {}),
+    });
+    if (options.web && !running.web) throw new Error('the dashboard is not built: run `npm start` once, or `npx next build` in apps/web');
+    app = running.app;
+    worker = running.worker;
+    platform = running.platform;
+    stopAll = async () => {
+      // Leave nothing running on the machine: remove every instance this test created from the runtime.
+      const ids = (await running.infrastructure.database.db.select({ id: tables.instances.id }).from(tables.instances)).map((row) => row.id);
+      await running.stop();
+      for (const id of ids) await running.worker.runtime.remove(id, { keepData: false }).catch(() => undefined);
+    };
+  } else {
+    platform = await openPlatform(config, { mailer, log: () => undefined });
+    app = await createApiApp(platform);
+    stopAll = async () => {
+      await app.close();
+      await platform.close();
+    };
+  }
+  if (!options.web) await app.listen(port, '127.0.0.1');
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await stopAll();
+  };
+  return {
+    url,
+    platform,
+    worker,
+    mails,
+    dataDir,
+    stop,
+    close: async () => {
+      await stop();
+      await database?.drop();
+      if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
