@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 import type { INestApplication } from '@nestjs/common';
 import { createApiApp, loadApiConfig, type Mail, openPlatform, type Platform } from '@zapdeploy/api';
 import { tables } from '@zapdeploy/db';
+import { openInfrastructure } from '@zapdeploy/infra';
+import { loadPaymentsConfig, type PaymentsOverrides, PaymentsService } from '@zapdeploy/payments';
 import { startPlatform } from '@zapdeploy/platform';
 import { loadWorkerConfig, type Worker } from '@zapdeploy/worker';
 import { HOST_CA_FILE } from './docker.js';
@@ -18,6 +20,8 @@ export type TestApi = {
   readonly platform: Platform;
   /** Present when started with a worker. */
   readonly worker: Worker | undefined;
+  /** Present when started with payments. */
+  readonly payments: PaymentsService | undefined;
   readonly mails: Mail[];
   readonly dataDir: string;
   stop(): Promise<void>;
@@ -37,6 +41,8 @@ export type HarnessOptions = {
   readonly worker?: boolean;
   /** Also serve the built dashboard (apps/web) with the API on `url` (implies worker). */
   readonly web?: boolean;
+  /** Also run the payments service in this process (Mercado Pago settings come from `env`). */
+  readonly payments?: boolean | PaymentsOverrides;
 };
 
 /** Starts the real API in-process on a free port, the way main.ts does, with a capturing mailer. */
@@ -76,23 +82,42 @@ export async function startTestApi(options: HarnessOptions): Promise<TestApi> {
   let app: INestApplication;
   let platform: Platform;
   let worker: Worker | undefined;
+  let payments: PaymentsService | undefined;
+  const paymentsOption = options.payments ? { config: loadPaymentsConfig(env), overrides: options.payments === true ? {} : options.payments } : undefined;
   let stopAll: () => Promise<void>;
   if (options.worker || options.web) {
     const running = await startPlatform(config, loadWorkerConfig(env), {
       log: { info: () => undefined, error: (line) => process.stderr.write(`${line}\n`) },
       mailer,
       listen: false,
+      ...(paymentsOption ? { payments: paymentsOption } : {}),
       ...(options.web ? { web: { dir: WEB_DIR, port, host: '127.0.0.1' } } : {}),
     });
     if (options.web && !running.web) throw new Error('the dashboard is not built: run `npm start` once, or `npx next build` in apps/web');
     app = running.app;
     worker = running.worker;
+    payments = running.payments;
     platform = running.platform;
     stopAll = async () => {
       // Leave nothing running on the machine: remove every instance this test created from the runtime.
       const ids = (await running.infrastructure.database.db.select({ id: tables.instances.id }).from(tables.instances)).map((row) => row.id);
       await running.stop();
       for (const id of ids) await running.worker.runtime.remove(id, { keepData: false }).catch(() => undefined);
+    };
+  } else if (paymentsOption) {
+    // The payments service shares the API's infrastructure (embedded PGlite has one connection).
+    const infrastructure = await openInfrastructure(config.infra);
+    const log = { info: () => undefined, error: (line: string) => process.stderr.write(`${line}\n`) };
+    payments = new PaymentsService(paymentsOption.config, infrastructure, log, paymentsOption.overrides);
+    const paymentsUrl = await payments.start(0);
+    platform = await openPlatform(config, { mailer, log: () => undefined, infrastructure, paymentsUrl });
+    app = await createApiApp(platform);
+    const started = payments;
+    stopAll = async () => {
+      await app.close();
+      await started.stop();
+      await platform.close();
+      await infrastructure.close();
     };
   } else {
     platform = await openPlatform(config, { mailer, log: () => undefined });
@@ -113,6 +138,7 @@ export async function startTestApi(options: HarnessOptions): Promise<TestApi> {
     url,
     platform,
     worker,
+    payments,
     mails,
     dataDir,
     stop,

@@ -6,11 +6,11 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
 export type Proc = { readonly child: ChildProcess; output(): string; kill(signal?: NodeJS.Signals): Promise<number | null> };
 
-/** Runs one of the platform's entry points (apps/api, apps/worker, apps/platform) as its own process. */
-export function startProcess(entry: 'api' | 'worker' | 'platform', env: Record<string, string>): Proc {
+/** Runs one of the platform's entry points (apps/api, apps/worker, apps/platform, apps/payments) as its own process. */
+export function startProcess(entry: 'api' | 'worker' | 'platform' | 'payments', env: Record<string, string>): Proc {
   let output = '';
   const clean = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !/^(DATABASE_URL|AMQP_URL|REDIS_URL|ZAPDEPLOY_|GITHUB_|SMTP_URL)/.test(name)),
+    Object.entries(process.env).filter(([name]) => !/^(DATABASE_URL|AMQP_URL|REDIS_URL|ZAPDEPLOY_|GITHUB_|SMTP_URL|MERCADOPAGO_|PAYMENTS_)/.test(name)),
   );
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, `apps/${entry}/src/main.ts`)], { cwd: root, env: { ...clean, ...env } });
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -9,7 +9,8 @@ import { AccountController } from './auth/account.controller.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { authBridge } from './auth/auth-bridge.js';
 import { PrincipalResolver } from './auth/principal-resolver.js';
-import { API_CONFIG, AUTH, GITHUB_WEBHOOK_SECRET, LOG_STORE, READINESS, TRUSTED_ORIGINS, WEBHOOK_DELIVERIES } from './auth/tokens.js';
+import { API_CONFIG, AUTH, BILLING, GITHUB_WEBHOOK_SECRET, LOG_STORE, PAYMENTS, READINESS, TRUSTED_ORIGINS, WEBHOOK_DELIVERIES } from './auth/tokens.js';
+import { BillingController } from './billing/billing.controller.js';
 import { GithubController } from './github/github.controller.js';
 import { GithubAccess } from './github/github-access.js';
 import { GithubWebhookController } from './github/webhook.controller.js';
@@ -61,6 +62,7 @@ export async function createApiApp(platform: Platform): Promise<INestApplication
       GithubController,
       GithubWebhookController,
       WhatsappController,
+      BillingController,
     ],
     providers: [
       { provide: AUTH, useValue: platform.auth },
@@ -77,6 +79,8 @@ export async function createApiApp(platform: Platform): Promise<INestApplication
       { provide: GithubAccess, useValue: platform.github },
       { provide: GITHUB_WEBHOOK_SECRET, useValue: platform.config.github.webhookSecret },
       { provide: WEBHOOK_DELIVERIES, useValue: platform.webhookDeliveries },
+      { provide: BILLING, useValue: platform.billing },
+      { provide: PAYMENTS, useValue: platform.payments },
       { provide: APP_GUARD, useClass: AuthGuard },
       { provide: APP_FILTER, useClass: ProblemFilter },
     ],

@@ -24,6 +24,7 @@ const schema = z.object({
   ZAPDEPLOY_SUPERADMINS: commaList.default([]),
   ZAPDEPLOY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1, 'expected a positive number').default(600),
   ZAPDEPLOY_AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1, 'expected a positive number').default(30),
+  ZAPDEPLOY_PAYMENTS_URL: urlString(['http', 'https']).default('http://127.0.0.1:4100'),
   SMTP_URL: urlString(['smtp', 'smtps']).optional(),
   MAIL_FROM: z.string().default('Zapdeploy <no-reply@localhost>'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
@@ -45,6 +46,8 @@ export type ApiConfig = {
   readonly rateLimitPerMinute: number;
   readonly authRateLimitPerMinute: number;
   readonly github: GithubConfig;
+  /** The payments service (checkouts, Mercado Pago notifications). */
+  readonly paymentsUrl: string;
   readonly smtpUrl: string | undefined;
   readonly mailFrom: string;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
@@ -73,6 +76,7 @@ export function loadApiConfig(env: Env): ApiConfig {
     rateLimitPerMinute: e.ZAPDEPLOY_RATE_LIMIT_PER_MINUTE,
     authRateLimitPerMinute: e.ZAPDEPLOY_AUTH_RATE_LIMIT_PER_MINUTE,
     github,
+    paymentsUrl: stripSlash(e.ZAPDEPLOY_PAYMENTS_URL),
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     logLevel: e.LOG_LEVEL,

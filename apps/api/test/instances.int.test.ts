@@ -128,11 +128,19 @@ describe.each(['full', 'embedded'] as const)('%s mode', (mode) => {
       expect((await browser.get('/api/v1/instances')).body.items).toHaveLength(1);
     });
 
-    it('asks for payment for production plans on a public install', async () => {
+    it('creates production plans paused, awaiting payment, on a public install', async () => {
       const browser = await user();
       const paid = await browser.post('/api/v1/instances', { name: 'pro', repoUrl, planId: 'plan_pro' });
-      expect(paid.status).toBe(402);
-      expect(paid.body.code).toBe('plan_requires_payment');
+      expect(paid.status).toBe(201);
+      expect(paid.body).toMatchObject({ planId: 'plan_pro', desiredState: 'paused', status: 'paused', statusReason: 'awaiting_payment' });
+      expect(paid.body.statusDetail).toContain('Aguardando pagamento');
+      const resume = await browser.post(`/api/v1/instances/${paid.body.id}/resume`);
+      expect(resume.status).toBe(402);
+      expect(resume.body.code).toBe('instance_unpaid');
+      const dev = await browser.post('/api/v1/instances', { name: 'dev', repoUrl });
+      const upgrade = await browser.patch(`/api/v1/instances/${dev.body.id}`, { planId: 'plan_pro' });
+      expect(upgrade.status).toBe(402);
+      expect(upgrade.body.code).toBe('plan_requires_payment');
       const unknown = await browser.post('/api/v1/instances', { name: 'x', repoUrl, planId: 'plan_nope' });
       expect(unknown.status).toBe(404);
     });

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { loadApiConfig } from '@zapdeploy/api';
 import { runProcess } from '@zapdeploy/infra';
+import { loadPaymentsConfig } from '@zapdeploy/payments';
 import { loadWorkerConfig, RuntimeUnavailableError } from '@zapdeploy/worker';
 import { startPlatform } from './start-platform.js';
 
@@ -9,12 +10,17 @@ runProcess(
   async () => {
     const apiConfig = loadApiConfig(process.env);
     const workerConfig = loadWorkerConfig(process.env);
+    const paymentsConfig = loadPaymentsConfig(process.env);
     const log = {
       info: (line: string) => process.stdout.write(`${line}\n`),
       error: (line: string) => process.stderr.write(`${line}\n`),
     };
     const webDir = fileURLToPath(new URL('../../web', import.meta.url));
-    const running = await startPlatform(apiConfig, workerConfig, { log, web: { dir: webDir, port: apiConfig.webPort, host: apiConfig.host } });
+    const running = await startPlatform(apiConfig, workerConfig, {
+      log,
+      web: { dir: webDir, port: apiConfig.webPort, host: apiConfig.host },
+      payments: { config: paymentsConfig },
+    });
     log.info(
       `zapdeploy: ${apiConfig.mode} mode, API on http://${apiConfig.host}:${apiConfig.port} (database: ${running.infrastructure.database.kind}, bus: ${running.infrastructure.bus.kind}, runtime: ${running.worker.runtime.kind})`,
     );

@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { type ApiConfig, createApiApp, type Mailer, openPlatform, type Platform } from '@zapdeploy/api';
 import { type Infrastructure, openInfrastructure } from '@zapdeploy/infra';
+import { type PaymentsConfig, type PaymentsOverrides, PaymentsService } from '@zapdeploy/payments';
 import { createRuntime, Worker, type WorkerConfig } from '@zapdeploy/worker';
 import { startWebServer, type WebServer, webIsBuilt } from './web-server.js';
 
@@ -10,6 +11,8 @@ export type RunningPlatform = {
   readonly web: WebServer | undefined;
   readonly platform: Platform;
   readonly worker: Worker;
+  /** The payments service, when started here (its URL is given to the API). */
+  readonly payments: PaymentsService | undefined;
   readonly infrastructure: Infrastructure;
   stop(): Promise<void>;
 };
@@ -29,11 +32,20 @@ export async function startPlatform(
     readonly listen?: boolean;
     /** Serve the dashboard (apps/web) with the API on `port`. */
     readonly web?: { readonly dir: string; readonly port: number; readonly host: string };
+    /** Run the payments service in this process too, on a private port. */
+    readonly payments?: { readonly config: PaymentsConfig; readonly overrides?: PaymentsOverrides };
   },
 ): Promise<RunningPlatform> {
   const runtime = createRuntime(workerConfig);
   const infrastructure = await openInfrastructure(apiConfig.infra);
-  const platform = await openPlatform(apiConfig, { infrastructure, log: options.log.info, ...(options.mailer ? { mailer: options.mailer } : {}) });
+  const payments = options.payments ? new PaymentsService(options.payments.config, infrastructure, options.log, options.payments.overrides) : undefined;
+  const paymentsUrl = await payments?.start(0);
+  const platform = await openPlatform(apiConfig, {
+    infrastructure,
+    log: options.log.info,
+    ...(options.mailer ? { mailer: options.mailer } : {}),
+    ...(paymentsUrl ? { paymentsUrl } : {}),
+  });
   const worker = new Worker(workerConfig, infrastructure, runtime, options.log);
   await worker.start();
   const app = await createApiApp(platform);
@@ -50,11 +62,13 @@ export async function startPlatform(
     web,
     platform,
     worker,
+    payments,
     infrastructure,
     stop: async () => {
       await web?.close();
       await app.close();
       await worker.stop();
+      await payments?.stop();
       await platform.close();
       await infrastructure.close();
     },

@@ -1,13 +1,13 @@
-import { InstanceReconcileV1 } from '@zapdeploy/contracts';
+import { InstanceReconcileV1, MESSAGE_CATALOG } from '@zapdeploy/contracts';
 import { InstanceRepository, LeaseRepository, OutboxRepository, SecretBox, WorkerInstanceRepository } from '@zapdeploy/db';
 import { GithubClient } from '@zapdeploy/github';
-import type { Infrastructure } from '@zapdeploy/infra';
+import { type Infrastructure, OutboxRelay } from '@zapdeploy/infra';
 import { DockerRuntime, type Runtime } from '@zapdeploy/runtime';
 import type { WorkerConfig } from './config.js';
 import { DiskWatcher } from './disk-watcher.js';
 import { KeyedScheduler } from './keyed-scheduler.js';
 import { LogFollowers } from './log-followers.js';
-import { OutboxRelay } from './outbox-relay.js';
+
 import { Reconciler } from './reconciler.js';
 import { StatusEvents } from './status-events.js';
 import { WhatsappWatcher } from './whatsapp-watcher.js';
@@ -78,7 +78,7 @@ export class Worker {
       (id) => reconciler.reconcile(id),
       (id, error) => logger.error(`reconcile ${id} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
     );
-    this.relay = new OutboxRelay(new OutboxRepository(db), infra.bus, [InstanceReconcileV1], 250, (error) => logger.error(`outbox relay: ${String(error)}`));
+    this.relay = new OutboxRelay(new OutboxRepository(db), infra.bus, MESSAGE_CATALOG, 250, (error) => logger.error(`outbox relay: ${String(error)}`));
   }
 
   async start(): Promise<void> {

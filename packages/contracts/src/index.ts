@@ -1,4 +1,5 @@
 export * from './auth.js';
+export * from './billing.js';
 export * from './common.js';
 export * from './instances.js';
 export * from './logs.js';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CreatedTokenSchema, CreateTokenSchema, GuestResponseSchema, MeSchema, TokenListSchema } from './auth.js';
+import { CheckoutRequestSchema, CheckoutSchema, PaymentListSchema } from './billing.js';
 import { IdParamSchema } from './common.js';
 import {
   AcceptedSchema,
@@ -266,6 +267,37 @@ export const routes = {
     auth: 'user',
     params: IdParamSchema,
     responses: { 202: { description: 'Accepted', schema: AcceptedSchema } },
+  },
+  checkout: {
+    method: 'post',
+    path: '/api/v1/instances/{id}/checkout',
+    summary: 'Pay for an instance’s plan: a Pix charge (QR and copia e cola) or a card subscription (redirect to Mercado Pago)',
+    tag: 'billing',
+    auth: 'user',
+    params: IdParamSchema,
+    body: CheckoutRequestSchema,
+    responses: {
+      201: { description: 'Checkout created', schema: CheckoutSchema },
+      403: { description: 'Guests sign up before paying' },
+      503: { description: 'Payments are not configured on this install' },
+    },
+  },
+  listPayments: {
+    method: 'get',
+    path: '/api/v1/instances/{id}/payments',
+    summary: 'The instance’s billing (plan paid, paid until, grace) and its payment history',
+    tag: 'billing',
+    auth: 'user',
+    params: IdParamSchema,
+    responses: { 200: { description: 'Billing and payments, newest first', schema: PaymentListSchema } },
+  },
+  mercadopagoWebhook: {
+    method: 'post',
+    path: '/api/webhooks/mercadopago',
+    summary: 'Mercado Pago notifications (x-signature checked; the resource is fetched by id before anything changes)',
+    tag: 'billing',
+    auth: 'public',
+    responses: { 200: { description: 'Stored for processing' }, 401: { description: 'Bad or stale signature' } },
   },
   listDeployments: {
     method: 'get',

@@ -2,6 +2,14 @@ export { type DatabaseHandle, type DatabaseOptions, type Db, migrationsFolder, o
 export { newId } from './ids.js';
 export { type ApiTokenRecord, ApiTokenRepository } from './repositories/api-token.repository.js';
 export { type AuditEntry, AuditRepository } from './repositories/audit.repository.js';
+export {
+  type BillingRecord,
+  BillingRepository,
+  type CheckoutRecord,
+  type ClaimedNotification,
+  type NewCheckout,
+  type PaymentRecord,
+} from './repositories/billing.repository.js';
 export { IdempotencyRepository, type StoredResponse } from './repositories/idempotency.repository.js';
 export {
   type DeploymentRecord,

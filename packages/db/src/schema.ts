@@ -183,6 +183,122 @@ export const instanceEnv = pgTable(
   (table) => [primaryKey({ columns: [table.instanceId, table.key] })],
 );
 
+// --- Billing (owned by the payments service) ---
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+/** An instance's paid plan and period: one per instance, independent of the owner's other instances. */
+export const instanceBilling = pgTable(
+  'instance_billing',
+  {
+    instanceId: text('instance_id')
+      .primaryKey()
+      .references(() => instances.id, { onDelete: 'cascade' }),
+    ownerId: text('owner_id'),
+    /** The plan paid for (the instance runs on it while the period lasts). */
+    planId: text('plan_id')
+      .notNull()
+      .references(() => plans.id),
+    /** awaiting_payment | active | grace | suspended | ended */
+    state: text('state').notNull().default('awaiting_payment'),
+    /** How the current period was paid: pix | card. */
+    method: text('method'),
+    paidUntil: ts('paid_until'),
+    graceUntil: ts('grace_until'),
+    suspendedAt: ts('suspended_at'),
+    /** When a suspended instance's data is deleted. */
+    purgeAt: ts('purge_at'),
+    /** The card subscription (Mercado Pago preapproval id), while one is live. */
+    preapprovalId: text('preapproval_id'),
+    /** A downgrade, applied when the paid period ends. */
+    scheduledPlanId: text('scheduled_plan_id').references(() => plans.id),
+    /** The paid_until the last renewal reminder was sent for (one reminder per period). */
+    remindedFor: ts('reminded_for'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [index('instance_billing_state_idx').on(table.state, table.paidUntil), uniqueIndex('instance_billing_preapproval_idx').on(table.preapprovalId)],
+);
+
+/** One attempt to pay for an instance: a Pix charge, a card subscription or a one-off card payment. */
+export const checkouts = pgTable(
+  'checkouts',
+  {
+    id: text('id').primaryKey(),
+    instanceId: text('instance_id')
+      .notNull()
+      .references(() => instances.id, { onDelete: 'cascade' }),
+    ownerId: text('owner_id'),
+    planId: text('plan_id')
+      .notNull()
+      .references(() => plans.id),
+    /** pix | card */
+    method: text('method').notNull(),
+    /** period (a new paid period) | upgrade (the difference for the rest of the period) | subscription (card, recurring) */
+    kind: text('kind').notNull(),
+    amountCents: integer('amount_cents').notNull(),
+    /** pending | approved | rejected | expired | cancelled | refunded */
+    status: text('status').notNull().default('pending'),
+    mpPaymentId: text('mp_payment_id'),
+    mpPreapprovalId: text('mp_preapproval_id'),
+    mpPreferenceId: text('mp_preference_id'),
+    pixQrCode: text('pix_qr_code'),
+    pixQrBase64: text('pix_qr_base64'),
+    redirectUrl: text('redirect_url'),
+    expiresAt: ts('expires_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [index('checkouts_instance_idx').on(table.instanceId, table.createdAt), uniqueIndex('checkouts_mp_payment_idx').on(table.mpPaymentId)],
+);
+
+/** Payments Mercado Pago reported for an instance (history and receipts); one row per Mercado Pago payment. */
+export const payments = pgTable(
+  'payments',
+  {
+    id: text('id').primaryKey(),
+    instanceId: text('instance_id')
+      .notNull()
+      .references(() => instances.id, { onDelete: 'cascade' }),
+    checkoutId: text('checkout_id').references(() => checkouts.id),
+    mpPaymentId: text('mp_payment_id').notNull().unique(),
+    planId: text('plan_id')
+      .notNull()
+      .references(() => plans.id),
+    method: text('method').notNull(),
+    kind: text('kind').notNull(),
+    amountCents: integer('amount_cents').notNull(),
+    /** Mercado Pago's status: pending, approved, rejected, cancelled, refunded, charged_back, … */
+    status: text('status').notNull(),
+    statusDetail: text('status_detail'),
+    /** The period this payment paid for, set when it was applied. */
+    periodStart: ts('period_start'),
+    periodEnd: ts('period_end'),
+    approvedAt: ts('approved_at'),
+    reversedAt: ts('reversed_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [index('payments_instance_idx').on(table.instanceId, table.createdAt)],
+);
+
+/** Mercado Pago notifications, stored before answering and processed after (an inbox). */
+export const paymentNotifications = pgTable(
+  'payment_notifications',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    topic: text('topic').notNull(),
+    resourceId: text('resource_id').notNull(),
+    requestId: text('request_id'),
+    receivedAt: ts('received_at').notNull().defaultNow(),
+    processedAt: ts('processed_at'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: ts('next_attempt_at').notNull().defaultNow(),
+    lastError: text('last_error'),
+  },
+  (table) => [index('payment_notifications_pending_idx').on(table.nextAttemptAt).where(sql`${table.processedAt} is null`)],
+);
+
 /** Time-limited, fenced claims of workers on a resource (`reconcile:<id>`, `logs:<id>`). */
 export const workerLeases = pgTable('worker_leases', {
   resource: text('resource').primaryKey(),
@@ -258,6 +374,10 @@ export const schema = {
   instanceEnv,
   workerLeases,
   webhookDeliveries,
+  instanceBilling,
+  checkouts,
+  payments,
+  paymentNotifications,
   idempotencyKeys,
   auditLog,
   outbox,

@@ -1,3 +1,4 @@
+export * from './billing/index.js';
 export { DomainError, type ErrorKind, notFound } from './errors.js';
 export {
   type ActionOutcome,
@@ -6,6 +7,7 @@ export {
   INSTANCE_STATUSES,
   type InstanceAction,
   type InstanceStatus,
+  isPaymentHold,
   isSystemPauseReason,
   planAction,
 } from './instance-lifecycle.js';

@@ -17,9 +17,16 @@ export type ActionOutcome = {
 };
 
 /** What an action does to an instance's desired state; throws when it makes no sense now. */
-export function planAction(action: InstanceAction, current: { readonly desiredState: DesiredState; readonly status: InstanceStatus }): ActionOutcome {
+export function planAction(
+  action: InstanceAction,
+  current: { readonly desiredState: DesiredState; readonly status: InstanceStatus; readonly statusReason?: string | null },
+): ActionOutcome {
   if (current.desiredState === 'deleted') {
     throw new DomainError('conflict', 'instance_deleted');
+  }
+  // Paused for payment: only paying (or moving to the free plan) brings it back.
+  if (action !== 'pause' && action !== 'delete' && isPaymentHold(current.statusReason)) {
+    throw new DomainError('payment_required', 'instance_unpaid');
   }
   switch (action) {
     case 'pause':
@@ -37,8 +44,13 @@ export function planAction(action: InstanceAction, current: { readonly desiredSt
   }
 }
 
+/** An instance held for payment: created awaiting its first payment, or paused after dunning. */
+export function isPaymentHold(reason: string | null | undefined): boolean {
+  return reason === 'awaiting_payment' || reason === 'payment_overdue';
+}
+
 /** Reasons the platform (not the user) pauses an instance for: kept on the instance until it is resumed. */
-const SYSTEM_PAUSE_REASONS = ['disk_quota', 'payment_overdue'] as const;
+const SYSTEM_PAUSE_REASONS = ['disk_quota', 'payment_overdue', 'awaiting_payment'] as const;
 
 export function isSystemPauseReason(reason: string | null | undefined): boolean {
   if (!reason) return false;

@@ -29,9 +29,10 @@ describe(assertCanCreateInstance.name, () => {
   it('limits everyone to one free dev instance', () => {
     expect(codeOf(() => assertCanCreateInstance({ ...base, liveDevInstances: 1, liveInstances: 3 }))).toBe('dev_instance_limit');
   });
-  it('asks for payment on production plans when billing is enforced', () => {
-    expect(codeOf(() => assertCanCreateInstance({ ...base, plan: pro }))).toBe('plan_requires_payment');
-    expect(codeOf(() => assertCanCreateInstance({ ...base, plan: pro, billingEnforced: false }))).toBeUndefined();
+  it('creates production plans awaiting payment when billing is enforced', () => {
+    expect(assertCanCreateInstance({ ...base, plan: pro })).toEqual({ awaitingPayment: true });
+    expect(assertCanCreateInstance({ ...base, plan: pro, billingEnforced: false })).toEqual({ awaitingPayment: false });
+    expect(assertCanCreateInstance({ ...base, plan: dev })).toEqual({ awaitingPayment: false });
   });
 });
 
@@ -40,6 +41,13 @@ describe(assertCanChangePlan.name, () => {
     expect(codeOf(() => assertCanChangePlan({ isGuest: true, from: dev, to: pro, liveDevInstances: 1, billingEnforced: false }))).toBe(
       'guest_plan_not_allowed',
     );
+  });
+  it('sells dearer plans through a checkout, and lets cheaper ones through', () => {
+    const bot = { ...pro, id: 'plan_bot', slug: 'bot', priceCents: 500 };
+    expect(codeOf(() => assertCanChangePlan({ isGuest: false, from: dev, to: pro, liveDevInstances: 0, billingEnforced: true }))).toBe('plan_requires_payment');
+    expect(codeOf(() => assertCanChangePlan({ isGuest: false, from: bot, to: pro, liveDevInstances: 0, billingEnforced: true }))).toBe('plan_requires_payment');
+    expect(codeOf(() => assertCanChangePlan({ isGuest: false, from: pro, to: bot, liveDevInstances: 0, billingEnforced: true }))).toBeUndefined();
+    expect(codeOf(() => assertCanChangePlan({ isGuest: false, from: dev, to: pro, liveDevInstances: 0, billingEnforced: false }))).toBeUndefined();
   });
   it('allows staying on the same plan', () => {
     expect(codeOf(() => assertCanChangePlan({ isGuest: true, from: dev, to: dev, liveDevInstances: 1, billingEnforced: true }))).toBeUndefined();

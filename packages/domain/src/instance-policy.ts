@@ -15,8 +15,11 @@ export type CreationContext = {
   readonly billingEnforced: boolean;
 };
 
-/** Decides whether a user may create an instance on a plan; throws a DomainError saying why not. */
-export function assertCanCreateInstance(context: CreationContext): void {
+/**
+ * Decides whether a user may create an instance on a plan; throws a DomainError saying why not. A production
+ * plan on a public install is created paused, awaiting its first payment.
+ */
+export function assertCanCreateInstance(context: CreationContext): { readonly awaitingPayment: boolean } {
   const { isGuest, plan } = context;
   if (isGuest && plan.tier !== 'dev') {
     throw new DomainError('forbidden', 'guest_plan_not_allowed', { plan: plan.slug });
@@ -27,12 +30,13 @@ export function assertCanCreateInstance(context: CreationContext): void {
   if (plan.tier === 'dev' && context.liveDevInstances >= MAX_DEV_INSTANCES_PER_USER) {
     throw new DomainError('limit', 'dev_instance_limit', { max: MAX_DEV_INSTANCES_PER_USER });
   }
-  if (plan.tier === 'production' && context.billingEnforced) {
-    throw new DomainError('payment_required', 'plan_requires_payment', { plan: plan.slug });
-  }
+  return { awaitingPayment: plan.tier === 'production' && context.billingEnforced };
 }
 
-/** Decides whether an existing instance may move to another plan. */
+/**
+ * Decides whether an existing instance may move to another plan. With billing enforced, a dearer plan is
+ * bought through a checkout (it applies once paid); cheaper ones are scheduled by the payments service.
+ */
 export function assertCanChangePlan(context: {
   readonly isGuest: boolean;
   readonly from: Plan;
@@ -47,7 +51,7 @@ export function assertCanChangePlan(context: {
   if (context.to.tier === 'dev' && context.liveDevInstances >= MAX_DEV_INSTANCES_PER_USER) {
     throw new DomainError('limit', 'dev_instance_limit', { max: MAX_DEV_INSTANCES_PER_USER });
   }
-  if (context.to.tier === 'production' && context.billingEnforced) {
+  if (context.to.tier === 'production' && context.billingEnforced && context.to.priceCents > context.from.priceCents) {
     throw new DomainError('payment_required', 'plan_requires_payment', { plan: context.to.slug });
   }
 }

@@ -1,3 +1,4 @@
 export { type Infrastructure, openInfrastructure, type ReadinessCheck } from './infrastructure.js';
+export { OutboxRelay } from './outbox-relay.js';
 export { type Running, runProcess } from './run-process.js';
-export { resolveSecret } from './secret.js';
+export { deriveKey, paymentsServiceToken, resolveSecret } from './secret.js';

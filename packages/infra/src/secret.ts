@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { hkdfSync, randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -21,4 +21,12 @@ export async function resolveSecret(configured: string | undefined, dataDir: str
     if (error.code !== 'EEXIST') throw error;
   });
   return (await readFile(file, 'utf8')).trim();
+}
+
+/** The token the API presents to the payments service's internal routes. */
+export const paymentsServiceToken = (masterSecret: string) => deriveKey(masterSecret, 'payments-internal');
+
+/** A key for one purpose derived from the master secret (HKDF), e.g. the token services present to each other. */
+export function deriveKey(masterSecret: string, purpose: string): string {
+  return Buffer.from(hkdfSync('sha256', masterSecret, 'zapdeploy', `derived:${purpose}`, 32)).toString('base64url');
 }

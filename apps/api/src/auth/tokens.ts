@@ -7,3 +7,5 @@ export const READINESS = Symbol('READINESS');
 export const LOG_STORE = Symbol('LOG_STORE');
 export const GITHUB_WEBHOOK_SECRET = Symbol('GITHUB_WEBHOOK_SECRET');
 export const WEBHOOK_DELIVERIES = Symbol('WEBHOOK_DELIVERIES');
+export const BILLING = Symbol('BILLING');
+export const PAYMENTS = Symbol('PAYMENTS');

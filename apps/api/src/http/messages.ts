@@ -43,9 +43,9 @@ const catalog: Catalog = {
     es: 'Cada cuenta puede tener {max} instancia en el plan Dev gratuito. Elige un plan de pago o borra la actual.',
   },
   plan_requires_payment: {
-    'pt-BR': 'O plano {plan} é pago, e os pagamentos ainda não estão disponíveis aqui. Use o plano Dev por enquanto.',
-    en: 'The {plan} plan is paid, and payments are not available here yet. Use the Dev plan for now.',
-    es: 'El plan {plan} es de pago y los pagos aún no están disponibles aquí. Usa el plan Dev por ahora.',
+    'pt-BR': 'O plano {plan} é pago: ele passa a valer quando o pagamento (Pix ou cartão) for aprovado. Use “Pagar plano” na instância.',
+    en: 'The {plan} plan is paid: it takes effect once the payment (Pix or card) is approved. Use “Pay for plan” on the instance.',
+    es: 'El plan {plan} es de pago: entra en vigor cuando se aprueba el pago (Pix o tarjeta). Usa “Pagar plan” en la instancia.',
   },
   instance_name_taken: {
     'pt-BR': 'Você já tem uma instância chamada “{name}”.',
@@ -100,6 +100,56 @@ const catalog: Catalog = {
   },
   webhook_signature_invalid: { 'pt-BR': 'Assinatura do webhook inválida.', en: 'Invalid webhook signature.', es: 'Firma del webhook no válida.' },
   payload_too_large: { 'pt-BR': 'O pedido é grande demais.', en: 'The request is too large.', es: 'La solicitud es demasiado grande.' },
+  payments_not_configured: {
+    'pt-BR': 'Os pagamentos não estão configurados nesta instalação do Zapdeploy (faltam as credenciais do Mercado Pago). Nenhuma cobrança foi feita.',
+    en: 'Payments are not configured on this Zapdeploy install (Mercado Pago credentials are missing). Nothing was charged.',
+    es: 'Los pagos no están configurados en esta instalación de Zapdeploy (faltan las credenciales de Mercado Pago). No se cobró nada.',
+  },
+  payment_provider_error: {
+    'pt-BR': 'O Mercado Pago não respondeu como esperado. Nada foi cobrado; tente de novo em instantes.',
+    en: 'Mercado Pago did not answer as expected. Nothing was charged; try again in a moment.',
+    es: 'Mercado Pago no respondió como se esperaba. No se cobró nada; inténtalo de nuevo en un momento.',
+  },
+  plan_not_billable: {
+    'pt-BR': 'O plano {plan} é gratuito: não há o que pagar.',
+    en: 'The {plan} plan is free: there is nothing to pay.',
+    es: 'El plan {plan} es gratuito: no hay nada que pagar.',
+  },
+  downgrade_at_period_end: {
+    'pt-BR': 'Para ir a um plano mais barato, troque o plano da instância: a mudança vale no fim do período já pago.',
+    en: 'To move to a cheaper plan, change the instance’s plan: it takes effect when the paid period ends.',
+    es: 'Para pasar a un plan más barato, cambia el plan de la instancia: el cambio vale al final del período ya pagado.',
+  },
+  already_subscribed: {
+    'pt-BR': 'Esta instância já tem uma assinatura no cartão para este plano.',
+    en: 'This instance already has a card subscription for this plan.',
+    es: 'Esta instancia ya tiene una suscripción con tarjeta para este plan.',
+  },
+  guest_must_sign_up: {
+    'pt-BR': 'Crie sua conta (grátis) antes de pagar: assim o pagamento e o bot ficam no seu nome. Seu bot continua com você.',
+    en: 'Create your (free) account before paying, so that the payment and the bot are in your name. Your bot stays with you.',
+    es: 'Crea tu cuenta (gratis) antes de pagar, para que el pago y el bot queden a tu nombre. Tu bot sigue contigo.',
+  },
+  instance_unpaid: {
+    'pt-BR': 'Esta instância está pausada por falta de pagamento. Pague o plano (Pix ou cartão) ou mude para o plano gratuito para retomar.',
+    en: 'This instance is paused for lack of payment. Pay for the plan (Pix or card) or switch to the free plan to resume.',
+    es: 'Esta instancia está en pausa por falta de pago. Paga el plan (Pix o tarjeta) o cambia al plan gratuito para reanudar.',
+  },
+  notification_malformed: {
+    'pt-BR': 'Notificação sem tipo ou sem id do recurso.',
+    en: 'Notification without a type or a resource id.',
+    es: 'Notificación sin tipo o sin id del recurso.',
+  },
+  reason_awaiting_payment: {
+    'pt-BR': 'Aguardando pagamento: pague o plano (Pix ou cartão) e o bot sobe em seguida.',
+    en: 'Awaiting payment: pay for the plan (Pix or card) and the bot starts right after.',
+    es: 'Esperando el pago: paga el plan (Pix o tarjeta) y el bot arranca enseguida.',
+  },
+  reason_payment_overdue: {
+    'pt-BR': 'Pausada: pagamento pendente. Pague para retomar; os dados ficam guardados por 30 dias.',
+    en: 'Paused: payment overdue. Pay to resume; the data is kept for 30 days.',
+    es: 'En pausa: pago pendiente. Paga para reanudar; los datos se guardan 30 días.',
+  },
   // Why an instance is in its status (statusReason codes)
   reason_exit_code: { 'pt-BR': 'O bot encerrou com o código {0}.', en: 'The bot exited with code {0}.', es: 'El bot terminó con el código {0}.' },
   reason_oom_killed: {

@@ -2,6 +2,7 @@ import { type InstanceReconcile, InstanceReconcileV1 } from '@zapdeploy/contract
 import {
   ApiTokenRepository,
   AuditRepository,
+  BillingRepository,
   type DatabaseHandle,
   IdempotencyRepository,
   InstanceRepository,
@@ -11,12 +12,14 @@ import {
   UserRepository,
   WebhookDeliveryRepository,
 } from '@zapdeploy/db';
-import { type Infrastructure, openInfrastructure, type ReadinessCheck } from '@zapdeploy/infra';
+import { type Infrastructure, openInfrastructure, paymentsServiceToken, type ReadinessCheck } from '@zapdeploy/infra';
 import type { LogStore } from '@zapdeploy/logstore';
 import type { MessageBus } from '@zapdeploy/messaging';
 import type { Redis } from 'ioredis';
 import { type Auth, createAuth } from '../auth/better-auth.js';
 import { PrincipalResolver } from '../auth/principal-resolver.js';
+import { BillingEvents } from '../billing/billing-events.js';
+import { PaymentsClient } from '../billing/payments-client.js';
 import type { ApiConfig } from '../config.js';
 import { GithubAccess } from '../github/github-access.js';
 import { InstanceService } from '../instances/instance.service.js';
@@ -39,6 +42,8 @@ export type Platform = {
   readonly resolver: PrincipalResolver;
   readonly instanceService: InstanceService;
   readonly tokenService: TokenService;
+  readonly billing: BillingRepository;
+  readonly payments: PaymentsClient;
   readonly readiness: readonly ReadinessCheck[];
   close(): Promise<void>;
 };
@@ -46,6 +51,8 @@ export type Platform = {
 export type PlatformOverrides = {
   readonly mailer?: Mailer;
   readonly log?: (line: string) => void;
+  /** The payments service's URL when it runs in this process (embedded mode), instead of ZAPDEPLOY_PAYMENTS_URL. */
+  readonly paymentsUrl?: string;
   /** Shared with an in-process worker in embedded mode; opened here otherwise. */
   readonly infrastructure?: Infrastructure;
 };
@@ -74,6 +81,25 @@ export async function openPlatform(config: ApiConfig, overrides: PlatformOverrid
   const github = new GithubAccess(config.github, auth, (userId) => users.linkedAccountId(userId, 'github'));
   if (config.superAdmins.length > 0) await users.grantFlagsByEmail(config.superAdmins, ['admin.flags']);
 
+  const payments = new PaymentsClient(overrides.paymentsUrl ?? config.paymentsUrl, paymentsServiceToken(secret));
+  const instanceService = new InstanceService({
+    db,
+    instances,
+    plans,
+    outbox: new OutboxRepository(db),
+    audit,
+    idempotency: new IdempotencyRepository(db),
+    billingEnforced: config.publicSignups,
+    schedulePlanChange: (instanceId, planId) => payments.changePlan(instanceId, planId),
+    githubInstallationFor: (userId, repoUrl) => github.installationFor(userId, repoUrl),
+    publishNow: async (message) => {
+      if (message.name === InstanceReconcileV1.name && message.version === InstanceReconcileV1.version)
+        await bus.publish(InstanceReconcileV1, message.payload as InstanceReconcile);
+    },
+  });
+  const billingEvents = new BillingEvents({ bus, instances: instanceService, users, logStore, mailer, publicUrl: config.publicUrl });
+  await billingEvents.start();
+
   return {
     config,
     database,
@@ -86,24 +112,14 @@ export async function openPlatform(config: ApiConfig, overrides: PlatformOverrid
     github,
     webhookDeliveries: new WebhookDeliveryRepository(db),
     resolver: new PrincipalResolver(auth, tokens, users),
-    instanceService: new InstanceService({
-      db,
-      instances,
-      plans,
-      outbox: new OutboxRepository(db),
-      audit,
-      idempotency: new IdempotencyRepository(db),
-      billingEnforced: config.publicSignups,
-      githubInstallationFor: (userId, repoUrl) => github.installationFor(userId, repoUrl),
-      publishNow: async (message) => {
-        if (message.name === InstanceReconcileV1.name && message.version === InstanceReconcileV1.version)
-          await bus.publish(InstanceReconcileV1, message.payload as InstanceReconcile);
-      },
-    }),
+    instanceService,
+    billing: new BillingRepository(db),
+    payments,
     tokenService: new TokenService(tokens, audit),
     readiness: infrastructure.readiness,
     logStore,
     close: async () => {
+      await billingEvents.stop();
       if (!overrides.infrastructure) await infrastructure.close();
     },
   };

@@ -4,13 +4,24 @@ import {
   type AuditRepository,
   type Db,
   type IdempotencyRepository,
+  type InstanceChanges,
+  type InstanceRecord,
   type InstanceRepository,
   isValidCursor,
   type OutboxMessage,
   type OutboxRepository,
   type PlanRepository,
 } from '@zapdeploy/db';
-import { assertCanChangePlan, assertCanCreateInstance, DEV_PLAN_SLUG, DomainError, type InstanceAction, notFound, planAction } from '@zapdeploy/domain';
+import {
+  assertCanChangePlan,
+  assertCanCreateInstance,
+  DEV_PLAN_SLUG,
+  DomainError,
+  type InstanceAction,
+  isPaymentHold,
+  notFound,
+  planAction,
+} from '@zapdeploy/domain';
 import { normalizeRepoUrl } from '@zapdeploy/github';
 import type { Principal } from '../http/request-context.js';
 import { toDeploymentDto, toInstanceDto } from './instance.mapper.js';
@@ -26,6 +37,8 @@ export type InstanceServiceDeps = {
   readonly publishNow: (message: OutboxMessage) => Promise<void>;
   /** Production plans need payment when the install is public. */
   readonly billingEnforced: boolean;
+  /** Asks the payments service to move a paid instance to a cheaper plan: now, or when its paid period ends. */
+  readonly schedulePlanChange: (instanceId: string, planId: string) => Promise<{ effective: 'now' | 'period_end'; at: string | null }>;
   /** Which GitHub App installation (if any) clones a repository for a user. */
   readonly githubInstallationFor: (userId: string, repoUrl: string) => Promise<string | null>;
 };
@@ -57,7 +70,7 @@ export class InstanceService {
       const plan = input.planId ? await plans.findById(input.planId, tx) : await plans.findBySlug(DEV_PLAN_SLUG, tx);
       if (!plan) throw notFound('plan');
       const counts = await instances.countLive(principal.userId, tx);
-      assertCanCreateInstance({
+      const { awaitingPayment } = assertCanCreateInstance({
         isGuest: principal.isGuest,
         plan,
         liveDevInstances: counts.dev,
@@ -77,6 +90,7 @@ export class InstanceService {
           planId: plan.id,
           env: input.env ?? {},
           githubInstallationId,
+          awaitingPayment,
         },
         tx,
       );
@@ -180,6 +194,41 @@ export class InstanceService {
     return targets.map((t) => t.id);
   }
 
+  /**
+   * A change the platform makes to an instance (billing: a payment activates a plan, an unpaid instance is paused
+   * or deleted). `decide` sees the live instance and returns the changes, or null for none; returns whether it changed.
+   */
+  async applyPlatformChange(instanceId: string, action: string, decide: (current: InstanceRecord) => InstanceChanges | null): Promise<boolean> {
+    const { instances, audit } = this.deps;
+    const ownerId = await instances.ownerOf(instanceId);
+    if (!ownerId) return false;
+    return this.withIntent(async (tx, announce) => {
+      await instances.lockOwner(ownerId, tx);
+      const current = await instances.findOwned(ownerId, instanceId, tx);
+      if (!current || current.desiredState === 'deleted') return false;
+      const changes = decide(current);
+      if (!changes) return false;
+      await instances.update(ownerId, instanceId, changes, tx);
+      await announce({
+        name: InstanceReconcileV1.name,
+        version: InstanceReconcileV1.version,
+        payload: { instanceId, generation: current.generation + 1, reason: action },
+      });
+      await audit.record({ actorId: null, action: `instance.${action}`, targetType: 'instance', targetId: instanceId, data: { ...changes } }, tx);
+      return true;
+    });
+  }
+
+  /** For a paid instance moving to a cheaper plan (billing enforced): when the payments service says it applies. */
+  private async downgradeOfPaidInstance(principal: Principal, id: string, planId: string | undefined): Promise<'now' | 'period_end' | null> {
+    if (!planId || !this.deps.billingEnforced) return null;
+    const current = await this.deps.instances.findOwned(principal.userId, id);
+    if (!current || current.planId === planId) return null;
+    const [from, to] = await Promise.all([this.deps.plans.findById(current.planId), this.deps.plans.findById(planId)]);
+    if (!from || !to || from.tier !== 'production' || to.priceCents >= from.priceCents) return null;
+    return (await this.deps.schedulePlanChange(id, planId)).effective;
+  }
+
   /** Logs the bot out of WhatsApp: workers delete its session folders and start it again to pair anew. */
   async resetSession(principal: Principal, id: string): Promise<InstanceDto> {
     const { instances, audit } = this.deps;
@@ -203,6 +252,7 @@ export class InstanceService {
 
   async update(principal: Principal, id: string, input: UpdateInstance): Promise<InstanceDto> {
     const { instances, plans, audit } = this.deps;
+    const scheduled = await this.downgradeOfPaidInstance(principal, id, input.planId);
     return this.withIntent(async (tx, announce) => {
       await instances.lockOwner(principal.userId, tx);
       const current = await instances.findOwned(principal.userId, id, tx);
@@ -218,7 +268,10 @@ export class InstanceService {
         const counts = await instances.countLive(principal.userId, tx);
         assertCanChangePlan({ isGuest: principal.isGuest, from, to, liveDevInstances: counts.dev, billingEnforced: this.deps.billingEnforced });
       }
-      await instances.update(principal.userId, id, { name: input.name, planId: input.planId, env: input.env }, tx);
+      // A downgrade inside a paid period waits for its end (the payments service applies it then).
+      const planId = scheduled === 'period_end' ? undefined : input.planId;
+      const freed = planId && isPaymentHold(current.statusReason) && (await plans.findById(planId, tx))?.tier === 'dev';
+      await instances.update(principal.userId, id, { name: input.name, planId, env: input.env, ...(freed ? { statusReason: null } : {}) }, tx);
       const reason = input.planId ? 'plan' : input.env ? 'env' : 'rename';
       await announce({
         name: InstanceReconcileV1.name,

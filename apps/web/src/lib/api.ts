@@ -75,3 +75,40 @@ export type Me = {
   authenticatedBy: string;
   limits: { maxInstances: number | null; allowedPlanTiers: string[] };
 };
+export type Checkout = {
+  checkoutId: string;
+  method: 'pix' | 'card';
+  status: 'pending' | 'approved' | 'rejected' | 'expired' | 'cancelled' | 'refunded';
+  kind: 'period' | 'upgrade' | 'subscription';
+  planId: string;
+  amountCents: number;
+  pix?: { qrCode: string; qrCodeBase64: string; expiresAt: string };
+  redirectUrl?: string;
+  createdAt: string;
+};
+export type PaymentList = {
+  billing: {
+    state: 'awaiting_payment' | 'active' | 'grace' | 'suspended' | 'ended';
+    planId: string;
+    method: 'pix' | 'card' | null;
+    paidUntil: string | null;
+    graceUntil: string | null;
+    purgeAt: string | null;
+    subscribed: boolean;
+    scheduledPlanId: string | null;
+  } | null;
+  pendingCheckout: Checkout | null;
+  items: {
+    id: string;
+    checkoutId: string | null;
+    planId: string;
+    method: 'pix' | 'card';
+    kind: string;
+    amountCents: number;
+    status: string;
+    statusDetail: string | null;
+    approvedAt: string | null;
+    createdAt: string;
+    mercadoPagoId: string;
+  }[];
+};

@@ -44,6 +44,8 @@ export type NewInstance = {
   readonly planId: string;
   readonly env: Readonly<Record<string, string>>;
   readonly githubInstallationId?: string | null;
+  /** A production plan bought at creation starts paused, awaiting payment. */
+  readonly awaitingPayment?: boolean;
 };
 
 export type InstanceChanges = {
@@ -51,6 +53,7 @@ export type InstanceChanges = {
   readonly planId?: string;
   readonly desiredState?: DesiredState;
   readonly status?: InstanceStatus;
+  readonly statusReason?: string | null;
   readonly env?: Readonly<Record<string, string>>;
   /** Ask workers to recreate the container (restart) although nothing else changed. */
   readonly requestRestart?: boolean;
@@ -109,10 +112,20 @@ export class InstanceRepository {
       planId: input.planId,
       githubInstallationId: input.githubInstallationId ?? null,
       currentDeploymentId: deploymentId,
+      ...(input.awaitingPayment ? { desiredState: 'paused', status: 'paused', statusReason: 'awaiting_payment' } : {}),
     });
     await tx.insert(deployments).values({ id: deploymentId, instanceId, number: 1, trigger: 'create' });
     await this.writeEnv(instanceId, input.env, tx);
     return { instanceId, deploymentId };
+  }
+
+  /** The owner of a live instance, for platform-side work (billing events) that starts from an instance id. */
+  async ownerOf(id: string, tx: Db = this.db): Promise<string | null | undefined> {
+    const [row] = await tx
+      .select({ ownerId: instances.ownerId })
+      .from(instances)
+      .where(and(eq(instances.id, id), isNull(instances.deletedAt)));
+    return row ? row.ownerId : undefined;
   }
 
   async findOwned(ownerId: string, id: string, tx: Db = this.db): Promise<InstanceRecord | undefined> {

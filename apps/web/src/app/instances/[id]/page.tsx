@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import { useParams, useRouter } from 'next/navigation';
 import { useCallback, useEffect, useState } from 'react';
+import { BillingPanel } from '@/components/billing-panel';
 import { DeleteDialog } from '@/components/delete-dialog';
 import { type EnvRow, EnvRows, rowsToEnv } from '@/components/env-rows';
 import { LogTerminal } from '@/components/log-terminal';
@@ -16,7 +17,9 @@ import { formatBRL, formatDate } from '@/lib/format';
 import { type StatusEvent, useStatusEvents } from '@/lib/use-events';
 import { useMe } from '@/lib/use-me';
 
-type Tab = 'logs' | 'deploys' | 'env' | 'whatsapp';
+type Tab = 'logs' | 'deploys' | 'env' | 'whatsapp' | 'billing';
+const TABS: readonly Tab[] = ['logs', 'deploys', 'env', 'whatsapp', 'billing'];
+const PAYMENT_HOLDS = new Set(['awaiting_payment', 'payment_overdue']);
 
 export default function InstancePage() {
   const { t, locale } = useI18n();
@@ -28,6 +31,13 @@ export default function InstancePage() {
   const [error, setError] = useState<unknown>();
   const [notFound, setNotFound] = useState(false);
   const [tab, setTab] = useState<Tab>('logs');
+  // ?tab=billing (after creating a paid instance) or ?checkout=… (back from Mercado Pago) opens that tab.
+  useEffect(() => {
+    const query = new URLSearchParams(window.location.search);
+    const asked = query.get('tab') as Tab | null;
+    if (asked && TABS.includes(asked)) setTab(asked);
+    else if (query.get('checkout')) setTab('billing');
+  }, []);
   const [busy, setBusy] = useState(false);
   const [deleting, setDeleting] = useState(false);
   const [planId, setPlanId] = useState('');
@@ -90,7 +100,9 @@ export default function InstancePage() {
     ['deploys', 'instance.tabs.deploys'],
     ['env', 'instance.tabs.env'],
     ['whatsapp', 'instance.tabs.whatsapp'],
+    ['billing', 'instance.tabs.billing'],
   ];
+  const heldForPayment = PAYMENT_HOLDS.has(instance.statusReason ?? '');
 
   return (
     <>
@@ -119,7 +131,11 @@ export default function InstancePage() {
           {t('instance.actions')}
         </h2>
         <div className="row">
-          {paused ? (
+          {heldForPayment ? (
+            <button type="button" className="btn primary" onClick={() => setTab('billing')}>
+              {t('instance.payNow')}
+            </button>
+          ) : paused ? (
             <button type="button" className="btn primary" disabled={busy} onClick={() => act('/resume')}>
               {t('instance.resume')}
             </button>
@@ -182,6 +198,7 @@ export default function InstancePage() {
         {tab === 'deploys' ? <Deploys instanceId={id} /> : null}
         {tab === 'env' ? <EnvPanel instance={instance} onSaved={load} /> : null}
         {tab === 'whatsapp' ? <WhatsappPanel instanceId={id} /> : null}
+        {tab === 'billing' ? <BillingPanel instance={instance} plans={plans} isGuest={me?.user.isGuest ?? true} onPaid={() => void load()} /> : null}
       </div>
       <DeleteDialog
         name={instance.name}

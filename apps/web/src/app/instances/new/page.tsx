@@ -18,6 +18,7 @@ export default function NewInstancePage() {
   const me = useMe();
   const features = useFeatures();
   const [plans, setPlans] = useState<Plan[]>([]);
+  const [planChoice, setPlanChoice] = useState('plan_dev');
   const [repos, setRepos] = useState<GithubRepo[]>([]);
   const [repoUrl, setRepoUrl] = useState('');
   const [branch, setBranch] = useState('');
@@ -64,8 +65,9 @@ export default function NewInstancePage() {
     setBusy(true);
     setError(undefined);
     try {
-      const created = await api<{ id: string }>('/api/v1/instances', { method: 'POST', body, locale });
-      router.push(`/instances/${created.id}`);
+      const created = await api<{ id: string; statusReason: string | null }>('/api/v1/instances', { method: 'POST', body, locale });
+      // A paid plan waits for its payment: go straight to it.
+      router.push(created.statusReason === 'awaiting_payment' ? `/instances/${created.id}?tab=billing` : `/instances/${created.id}`);
     } catch (problem) {
       setError(problem);
       setBusy(false);
@@ -170,7 +172,14 @@ export default function NewInstancePage() {
         </div>
         <div className="field">
           <label htmlFor="planId">{t('new.plan')}</label>
-          <select id="planId" name="planId" defaultValue="plan_dev" disabled={isGuest} aria-describedby={isGuest ? 'plan-guest' : undefined}>
+          <select
+            id="planId"
+            name="planId"
+            value={planChoice}
+            onChange={(event) => setPlanChoice(event.target.value)}
+            disabled={isGuest}
+            aria-describedby={isGuest ? 'plan-guest' : 'plan-paid'}
+          >
             {plans.map((plan) => (
               <option key={plan.id} value={plan.id}>
                 {plan.name} — {plan.priceCents === 0 ? t('landing.plans.free') : `${formatBRL(plan.priceCents, locale)}${t('landing.plans.perMonth')}`} ·{' '}
@@ -178,6 +187,11 @@ export default function NewInstancePage() {
               </option>
             ))}
           </select>
+          {!isGuest && plans.find((plan) => plan.id === planChoice)?.tier === 'production' ? (
+            <span className="hint" id="plan-paid">
+              {t('new.paidHint')}
+            </span>
+          ) : null}
           {isGuest ? (
             <>
               <input type="hidden" name="planId" value="plan_dev" />

@@ -1,0 +1,140 @@
+import { BILLING_EVENTS, BillingDunningV1, BillingEndedV1, BillingPlanChangedV1, PaymentApprovedV1, PaymentReversedV1 } from '@zapdeploy/contracts';
+import type { UserRepository } from '@zapdeploy/db';
+import { type LogStore, logKeys } from '@zapdeploy/logstore';
+import { type MessageBus, routingKey } from '@zapdeploy/messaging';
+import type { z } from 'zod';
+import type { Mailer } from '../infrastructure/mailer.js';
+import type { InstanceService } from '../instances/instance.service.js';
+
+/** Reasons a paused instance waits for money; a payment lifts them. */
+const PAYMENT_REASONS = new Set(['awaiting_payment', 'payment_overdue']);
+
+const date = (iso: string) => new Date(iso).toLocaleDateString('pt-BR', { timeZone: 'America/Sao_Paulo' });
+const brl = (cents: number) => `R$ ${(cents / 100).toFixed(2).replace('.', ',')}`;
+
+/**
+ * Applies the payments service's events to instances (plan active, paused for payment, deleted after retention),
+ * tells the owner (system log line, e-mail), and is idempotent: a redelivered event changes nothing twice.
+ */
+export class BillingEvents {
+  private stopConsuming: (() => Promise<void>) | undefined;
+
+  constructor(
+    private readonly deps: {
+      readonly bus: MessageBus;
+      readonly instances: InstanceService;
+      readonly users: UserRepository;
+      readonly logStore: LogStore;
+      readonly mailer: Mailer;
+      readonly publicUrl: string;
+    },
+  ) {}
+
+  async start(): Promise<void> {
+    this.stopConsuming = await this.deps.bus.consume('api.billing', BILLING_EVENTS, (key, payload) => this.handle(key, payload));
+  }
+
+  async stop(): Promise<void> {
+    await this.stopConsuming?.();
+  }
+
+  async handle(key: string, payload: unknown): Promise<void> {
+    if (key === routingKey(PaymentApprovedV1)) return this.approved(payload as z.infer<typeof PaymentApprovedV1.schema>);
+    if (key === routingKey(PaymentReversedV1)) return this.reversed(payload as z.infer<typeof PaymentReversedV1.schema>);
+    if (key === routingKey(BillingPlanChangedV1)) return this.planChanged(payload as z.infer<typeof BillingPlanChangedV1.schema>);
+    if (key === routingKey(BillingDunningV1)) return this.dunning(payload as z.infer<typeof BillingDunningV1.schema>);
+    if (key === routingKey(BillingEndedV1)) return this.ended(payload as z.infer<typeof BillingEndedV1.schema>);
+  }
+
+  private async approved(event: z.infer<typeof PaymentApprovedV1.schema>): Promise<void> {
+    const changed = await this.deps.instances.applyPlatformChange(event.instanceId, 'payment_approved', (current) => {
+      const resume = current.desiredState === 'paused' && PAYMENT_REASONS.has(current.statusReason ?? '');
+      if (current.planId === event.planId && !resume) return null;
+      return {
+        ...(current.planId !== event.planId ? { planId: event.planId } : {}),
+        ...(resume ? { desiredState: 'running' as const, statusReason: null } : {}),
+      };
+    });
+    await this.say(
+      event.instanceId,
+      `Pagamento de ${brl(event.amountCents)} aprovado (Mercado Pago ${event.paymentId}): plano pago até ${date(event.paidUntil)}.`,
+    );
+    if (changed)
+      await this.mail(
+        event.ownerId,
+        'Pagamento aprovado',
+        `Recebemos ${brl(event.amountCents)}. Sua instância está ativa até ${date(event.paidUntil)}.`,
+        event.instanceId,
+      );
+  }
+
+  private async reversed(event: z.infer<typeof PaymentReversedV1.schema>): Promise<void> {
+    const what = event.reason === 'charged_back' ? 'contestado (chargeback)' : 'estornado';
+    await this.say(event.instanceId, `O pagamento ${event.paymentId} foi ${what}: o período pago terminou. Pague de novo para manter o bot no ar.`);
+    await this.mail(
+      event.ownerId,
+      'Pagamento estornado',
+      `O pagamento ${event.paymentId} foi ${what}. Pague de novo para manter o bot no ar.`,
+      event.instanceId,
+    );
+  }
+
+  private async planChanged(event: z.infer<typeof BillingPlanChangedV1.schema>): Promise<void> {
+    const changed = await this.deps.instances.applyPlatformChange(event.instanceId, 'plan_change_applied', (current) =>
+      current.planId === event.planId ? null : { planId: event.planId },
+    );
+    if (changed) await this.say(event.instanceId, 'Fim do período pago: a troca de plano agendada foi aplicada.');
+  }
+
+  private async dunning(event: z.infer<typeof BillingDunningV1.schema>): Promise<void> {
+    if (event.stage === 'reminder') {
+      await this.say(
+        event.instanceId,
+        `Lembrete: o período pago termina em ${date(event.at)}. Pague o próximo período (Pix ou cartão) para o bot seguir no ar.`,
+      );
+      await this.mail(
+        event.ownerId,
+        'Seu plano vence em breve',
+        `O período pago termina em ${date(event.at)}. Pague o próximo período para o bot seguir no ar.`,
+        event.instanceId,
+      );
+      return;
+    }
+    if (event.stage === 'grace') {
+      await this.say(event.instanceId, `Pagamento pendente: o bot segue no ar até ${date(event.at)}; depois disso ele será pausado.`);
+      await this.mail(
+        event.ownerId,
+        'Pagamento pendente',
+        `Não recebemos o pagamento do seu plano. O bot segue no ar até ${date(event.at)}.`,
+        event.instanceId,
+      );
+      return;
+    }
+    const changed = await this.deps.instances.applyPlatformChange(event.instanceId, 'payment_overdue', (current) =>
+      current.desiredState === 'paused' && current.statusReason === 'payment_overdue' ? null : { desiredState: 'paused', statusReason: 'payment_overdue' },
+    );
+    if (changed) {
+      await this.say(event.instanceId, `Instância pausada: pagamento pendente. Os dados ficam guardados até ${date(event.at)}.`);
+      await this.mail(
+        event.ownerId,
+        'Instância pausada: pagamento pendente',
+        `Pague para retomar. Os dados ficam guardados até ${date(event.at)}.`,
+        event.instanceId,
+      );
+    }
+  }
+
+  private async ended(event: z.infer<typeof BillingEndedV1.schema>): Promise<void> {
+    await this.deps.instances.applyPlatformChange(event.instanceId, 'payment_retention_ended', () => ({ desiredState: 'deleted', status: 'deleting' }));
+  }
+
+  private async say(instanceId: string, line: string): Promise<void> {
+    await this.deps.logStore.append(logKeys.instance(instanceId), [{ ts: new Date().toISOString(), stream: 'system', line }]);
+  }
+
+  private async mail(ownerId: string | null, subject: string, text: string, instanceId: string): Promise<void> {
+    const user = ownerId ? await this.deps.users.findById(ownerId) : undefined;
+    if (!user || user.isGuest) return;
+    await this.deps.mailer.send({ to: user.email, subject: `Zapdeploy — ${subject}`, text: `${text}\n\n${this.deps.publicUrl}/instances/${instanceId}` });
+  }
+}

@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { DomainError } from '../errors.js';
+import {
+  applyApproval,
+  applyReversal,
+  type Billing,
+  dunningStep,
+  paymentOutcome,
+  periodBought,
+  prorate,
+  quoteCheckout,
+  DEFAULT_BILLING_RULES as rules,
+} from './billing.js';
+
+const DAY = 86_400_000;
+const now = new Date('2026-11-24T12:00:00Z');
+const bot = { id: 'plan_bot', slug: 'bot', priceCents: 500, tier: 'production' } as const;
+const pro = { id: 'plan_pro', slug: 'pro', priceCents: 5000, tier: 'production' } as const;
+const dev = { id: 'plan_dev', slug: 'dev', priceCents: 0, tier: 'dev' } as const;
+const active = (over: Partial<Billing> = {}): Billing => ({
+  state: 'active',
+  planId: bot.id,
+  method: 'pix',
+  paidUntil: new Date(now.getTime() + 15 * DAY),
+  graceUntil: null,
+  purgeAt: null,
+  preapprovalId: null,
+  scheduledPlanId: null,
+  remindedFor: null,
+  ...over,
+});
+
+function codeOf(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    return error instanceof DomainError ? error.code : String(error);
+  }
+  return 'no error';
+}
+
+describe('quoteCheckout', () => {
+  it('charges a full period for an instance without one, by Pix or as a card subscription', () => {
+    expect(quoteCheckout({ billing: null, paidPlan: null, target: bot, method: 'pix', now, rules })).toEqual({ kind: 'period', amountCents: 500 });
+    expect(quoteCheckout({ billing: null, paidPlan: null, target: pro, method: 'card', now, rules })).toEqual({ kind: 'subscription', amountCents: 5000 });
+  });
+
+  it('charges the difference for the rest of the period on an upgrade', () => {
+    const quote = quoteCheckout({ billing: active(), paidPlan: bot, target: pro, method: 'pix', now, rules });
+    expect(quote).toEqual({ kind: 'upgrade', amountCents: 2250 }); // (5000 - 500) × 15/30
+  });
+
+  it('refuses free plans, cheaper plans inside a period, and a second card subscription', () => {
+    expect(codeOf(() => quoteCheckout({ billing: null, paidPlan: null, target: dev, method: 'pix', now, rules }))).toBe('plan_not_billable');
+    expect(codeOf(() => quoteCheckout({ billing: active({ planId: pro.id }), paidPlan: pro, target: bot, method: 'pix', now, rules }))).toBe(
+      'downgrade_at_period_end',
+    );
+    expect(
+      codeOf(() => quoteCheckout({ billing: active({ method: 'card', preapprovalId: 'p1' }), paidPlan: bot, target: bot, method: 'card', now, rules })),
+    ).toBe('already_subscribed');
+  });
+
+  it('treats an expired or suspended period as no period', () => {
+    const expired = active({ paidUntil: new Date(now.getTime() - DAY) });
+    expect(quoteCheckout({ billing: expired, paidPlan: bot, target: pro, method: 'pix', now, rules }).kind).toBe('period');
+    expect(quoteCheckout({ billing: active({ state: 'suspended' }), paidPlan: bot, target: bot, method: 'pix', now, rules }).kind).toBe('period');
+  });
+});
+
+describe('periods and approvals', () => {
+  it('a renewal starts when the current period ends; an upgrade ends with it', () => {
+    const billing = active();
+    expect(periodBought('period', billing, now, rules)).toEqual({ start: billing.paidUntil, end: new Date((billing.paidUntil as Date).getTime() + 30 * DAY) });
+    expect(periodBought('upgrade', billing, now, rules)).toEqual({ start: now, end: billing.paidUntil });
+    expect(periodBought('period', null, now, rules)).toEqual({ start: now, end: new Date(now.getTime() + 30 * DAY) });
+  });
+
+  it('an approval activates, clears grace, and never shortens the period', () => {
+    const grace = active({ state: 'grace', graceUntil: now, scheduledPlanId: 'x' });
+    const after = applyApproval(grace, { planId: pro.id, method: 'pix', periodEnd: new Date(now.getTime() + DAY), kind: 'upgrade' });
+    expect(after).toMatchObject({ state: 'active', planId: pro.id, graceUntil: null, scheduledPlanId: null, paidUntil: grace.paidUntil });
+  });
+
+  it('a reversal ends the paid period and starts grace', () => {
+    expect(applyReversal(active(), now, rules)).toMatchObject({ state: 'grace', paidUntil: now, graceUntil: new Date(now.getTime() + 3 * DAY) });
+  });
+
+  it('prorates with at least one cent and never more than the difference', () => {
+    expect(prorate(4500, 0, 30 * DAY)).toBe(1);
+    expect(prorate(4500, 60 * DAY, 30 * DAY)).toBe(4500);
+  });
+});
+
+describe('dunningStep', () => {
+  it('reminds once before a Pix period ends, not for card subscriptions', () => {
+    const soon = active({ paidUntil: new Date(now.getTime() + 2 * DAY) });
+    expect(dunningStep(soon, now, rules)).toEqual({ type: 'remind', at: soon.paidUntil });
+    expect(dunningStep({ ...soon, remindedFor: soon.paidUntil }, now, rules)).toBeNull();
+    expect(dunningStep({ ...soon, method: 'card', preapprovalId: 'p' }, now, rules)).toBeNull();
+    expect(dunningStep(active(), now, rules)).toBeNull();
+  });
+
+  it('grace after the period, suspension after grace, deletion after retention', () => {
+    const ended = active({ paidUntil: new Date(now.getTime() - 1000) });
+    expect(dunningStep(ended, now, rules)).toEqual({ type: 'grace', graceUntil: new Date(now.getTime() - 1000 + 3 * DAY) });
+    expect(dunningStep(active({ state: 'grace', graceUntil: now }), now, rules)).toEqual({ type: 'suspend', purgeAt: new Date(now.getTime() + 30 * DAY) });
+    expect(dunningStep(active({ state: 'suspended', purgeAt: now }), now, rules)).toEqual({ type: 'purge' });
+    expect(dunningStep(active({ state: 'suspended', purgeAt: new Date(now.getTime() + 1) }), now, rules)).toBeNull();
+  });
+
+  it('applies a scheduled downgrade when the period ends', () => {
+    expect(dunningStep(active({ paidUntil: now, scheduledPlanId: dev.id }), now, rules)).toEqual({ type: 'apply_scheduled_plan', planId: dev.id });
+  });
+});
+
+it('maps Mercado Pago statuses', () => {
+  expect(['approved', 'authorized', 'pending', 'in_process', 'rejected', 'cancelled', 'refunded', 'charged_back'].map(paymentOutcome)).toEqual([
+    'approved',
+    'approved',
+    'pending',
+    'pending',
+    'failed',
+    'failed',
+    'reversed',
+    'reversed',
+  ]);
+});

@@ -1,0 +1,144 @@
+import { DomainError } from '../errors.js';
+import type { Plan } from '../plans.js';
+
+/** Where an instance is in its paid life. */
+export type BillingState = 'awaiting_payment' | 'active' | 'grace' | 'suspended' | 'ended';
+export type PaymentMethod = 'pix' | 'card';
+export type CheckoutKind = 'period' | 'upgrade' | 'subscription';
+
+export type BillingRules = {
+  readonly periodDays: number;
+  readonly graceDays: number;
+  readonly retentionDays: number;
+  /** How long before a Pix period ends the owner is reminded. */
+  readonly reminderDays: number;
+};
+
+export const DEFAULT_BILLING_RULES: BillingRules = { periodDays: 30, graceDays: 3, retentionDays: 30, reminderDays: 3 };
+
+export type Billing = {
+  readonly state: BillingState;
+  readonly planId: string;
+  readonly method: PaymentMethod | null;
+  readonly paidUntil: Date | null;
+  readonly graceUntil: Date | null;
+  readonly purgeAt: Date | null;
+  readonly preapprovalId: string | null;
+  readonly scheduledPlanId: string | null;
+  readonly remindedFor: Date | null;
+};
+
+export type PricedPlan = Pick<Plan, 'id' | 'slug' | 'priceCents' | 'tier'>;
+
+const DAY = 24 * 60 * 60 * 1000;
+const addDays = (date: Date, days: number) => new Date(date.getTime() + days * DAY);
+
+/** True while a paid period covers `now` (including its grace days: the bot still runs then). */
+export function inPaidPeriod(billing: Billing | null, now: Date): billing is Billing & { paidUntil: Date } {
+  return !!billing && (billing.state === 'active' || billing.state === 'grace') && !!billing.paidUntil && billing.paidUntil > now;
+}
+
+/** The difference between two monthly prices for what is left of a period, in cents (at least one). */
+export function prorate(differenceCents: number, remainingMs: number, periodMs: number): number {
+  const share = Math.min(Math.max(remainingMs, 0), periodMs) / periodMs;
+  return Math.max(1, Math.ceil(differenceCents * share));
+}
+
+export type Quote = { readonly kind: CheckoutKind; readonly amountCents: number };
+
+/**
+ * What paying for `target` costs now. Outside a paid period: a new period (Pix) or a subscription (card).
+ * Inside one: the same plan renews ahead (Pix) or moves to a subscription (card); a dearer plan costs the
+ * difference for the rest of the period; a cheaper one is a downgrade, applied when the period ends.
+ */
+export function quoteCheckout(input: {
+  readonly billing: Billing | null;
+  readonly paidPlan: PricedPlan | null;
+  readonly target: PricedPlan;
+  readonly method: PaymentMethod;
+  readonly now: Date;
+  readonly rules: BillingRules;
+}): Quote {
+  const { billing, paidPlan, target, method, now, rules } = input;
+  if (target.tier !== 'production' || target.priceCents <= 0) throw new DomainError('invalid', 'plan_not_billable', { plan: target.slug });
+  const fresh: Quote = { kind: method === 'pix' ? 'period' : 'subscription', amountCents: target.priceCents };
+  if (!inPaidPeriod(billing, now) || !paidPlan) return fresh;
+  if (target.id === paidPlan.id) {
+    if (method === 'card' && billing.preapprovalId) throw new DomainError('conflict', 'already_subscribed');
+    return fresh;
+  }
+  if (target.priceCents < paidPlan.priceCents) throw new DomainError('conflict', 'downgrade_at_period_end', { plan: target.slug });
+  const remaining = billing.paidUntil.getTime() - now.getTime();
+  return { kind: 'upgrade', amountCents: prorate(target.priceCents - paidPlan.priceCents, remaining, rules.periodDays * DAY) };
+}
+
+/** The period an approved payment buys: a new period follows the current one; an upgrade ends with it. */
+export function periodBought(kind: CheckoutKind, billing: Billing | null, now: Date, rules: BillingRules): { start: Date; end: Date } {
+  if (kind === 'upgrade' && inPaidPeriod(billing, now)) return { start: now, end: billing.paidUntil };
+  const start = inPaidPeriod(billing, now) ? billing.paidUntil : now;
+  return { start, end: addDays(start, rules.periodDays) };
+}
+
+/** The billing after an approved payment for `planId` covering until `periodEnd`. */
+export function applyApproval(billing: Billing | null, approval: { planId: string; method: PaymentMethod; periodEnd: Date; kind: CheckoutKind }): Billing {
+  const paidUntil = billing?.paidUntil && billing.paidUntil > approval.periodEnd ? billing.paidUntil : approval.periodEnd;
+  return {
+    state: 'active',
+    planId: approval.planId,
+    method: approval.kind === 'upgrade' ? (billing?.method ?? approval.method) : approval.method,
+    paidUntil,
+    graceUntil: null,
+    purgeAt: null,
+    preapprovalId: billing?.preapprovalId ?? null,
+    scheduledPlanId: approval.kind === 'upgrade' ? null : (billing?.scheduledPlanId ?? null),
+    remindedFor: billing?.remindedFor ?? null,
+  };
+}
+
+/** A refund or chargeback ends the period it paid for: grace starts now. */
+export function applyReversal(billing: Billing, now: Date, rules: BillingRules): Billing {
+  if (billing.state !== 'active' && billing.state !== 'grace') return billing;
+  return { ...billing, state: 'grace', paidUntil: now, graceUntil: addDays(now, rules.graceDays) };
+}
+
+export type DunningAction =
+  | { readonly type: 'remind'; readonly at: Date }
+  | { readonly type: 'apply_scheduled_plan'; readonly planId: string }
+  | { readonly type: 'grace'; readonly graceUntil: Date }
+  | { readonly type: 'suspend'; readonly purgeAt: Date }
+  | { readonly type: 'purge' };
+
+/** The next step of renewal and dunning for one instance, or null when nothing is due. */
+export function dunningStep(billing: Billing, now: Date, rules: BillingRules): DunningAction | null {
+  const { state, paidUntil } = billing;
+  if (state === 'active' && paidUntil) {
+    if (paidUntil <= now) {
+      if (billing.scheduledPlanId && billing.scheduledPlanId !== billing.planId) return { type: 'apply_scheduled_plan', planId: billing.scheduledPlanId };
+      return { type: 'grace', graceUntil: addDays(paidUntil, rules.graceDays) };
+    }
+    const renewsItself = billing.method === 'card' && !!billing.preapprovalId;
+    const dueSoon = addDays(paidUntil, -rules.reminderDays) <= now;
+    if (!renewsItself && dueSoon && billing.remindedFor?.getTime() !== paidUntil.getTime()) return { type: 'remind', at: paidUntil };
+    return null;
+  }
+  if (state === 'grace' && billing.graceUntil && billing.graceUntil <= now) return { type: 'suspend', purgeAt: addDays(now, rules.retentionDays) };
+  if (state === 'suspended' && billing.purgeAt && billing.purgeAt <= now) return { type: 'purge' };
+  return null;
+}
+
+/** How a Mercado Pago payment status counts for us. */
+export function paymentOutcome(status: string): 'approved' | 'pending' | 'failed' | 'reversed' {
+  switch (status) {
+    case 'approved':
+    case 'authorized':
+      return 'approved';
+    case 'refunded':
+    case 'charged_back':
+      return 'reversed';
+    case 'rejected':
+    case 'cancelled':
+      return 'failed';
+    default:
+      return 'pending';
+  }
+}
