@@ -57,12 +57,13 @@ export async function createApiApp(platform: Platform): Promise<INestApplication
       AccountController,
       TokensController,
       PlansController,
+      // Before InstancesController: its `:id/:action` would otherwise take `:id/checkout`.
+      BillingController,
       InstancesController,
       LogsController,
       GithubController,
       GithubWebhookController,
       WhatsappController,
-      BillingController,
     ],
     providers: [
       { provide: AUTH, useValue: platform.auth },

@@ -71,7 +71,7 @@ export class Reconciler {
       return;
     }
     if (item.desiredState === 'paused' && !deployment.image) {
-      await this.setStatus(item, lease, 'paused', null);
+      await this.setStatus(item, lease, 'paused', pausedReason(item));
       return;
     }
     let image = deployment.image;
@@ -93,8 +93,7 @@ export class Reconciler {
       await runtime.stop(item.id);
       await followers.stop(item.id);
       // Said once, when it changes: resync passes here every few seconds.
-      const reason = item.status === 'paused' || isSystemPauseReason(item.statusReason) ? item.statusReason : null;
-      if (await this.setStatus(item, lease, 'paused', reason)) await this.system(item.id, 'Instância pausada.');
+      if (await this.setStatus(item, lease, 'paused', pausedReason(item))) await this.system(item.id, 'Instância pausada.');
       return;
     }
     if (item.pendingSessionResets > 0) {
@@ -224,4 +223,9 @@ export function revisionOf(env: Readonly<Record<string, string>>, restartRequest
 
 function describePlan(plan: { kind: string; source?: string }): string {
   return plan.kind === 'dockerfile' ? 'Dockerfile do repositório' : `${plan.kind} (${plan.source})`;
+}
+
+/** Why a paused instance is paused: a reason the platform set (disk, payment) stays until it is resumed. */
+function pausedReason(item: WorkItem): string | null {
+  return item.status === 'paused' || isSystemPauseReason(item.statusReason) ? item.statusReason : null;
 }

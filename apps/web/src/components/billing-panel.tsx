@@ -163,13 +163,15 @@ export function BillingPanel({ instance, plans, isGuest, onPaid }: { instance: I
             ))}
           </div>
         </fieldset>
-        <fieldset className="row" style={{ border: 0, padding: 0, margin: 0 }}>
+        <fieldset className="row" style={{ border: 0, padding: 0, margin: 0, columnGap: '1.25rem' }}>
           <legend style={{ fontWeight: 700, marginBottom: '.5rem' }}>{t('bill.method')}</legend>
-          <label className="row" style={{ margin: 0, gap: '.4rem' }}>
-            <input type="radio" name="bill-method" value="pix" checked={method === 'pix'} onChange={() => setMethod('pix')} /> {t('bill.pix')}
+          <label className="choice">
+            <input type="radio" name="bill-method" value="pix" checked={method === 'pix'} onChange={() => setMethod('pix')} />
+            <span>{t('bill.pix')}</span>
           </label>
-          <label className="row" style={{ margin: 0, gap: '.4rem' }}>
-            <input type="radio" name="bill-method" value="card" checked={method === 'card'} onChange={() => setMethod('card')} /> {t('bill.card')}
+          <label className="choice">
+            <input type="radio" name="bill-method" value="card" checked={method === 'card'} onChange={() => setMethod('card')} />
+            <span>{t('bill.card')}</span>
           </label>
         </fieldset>
         {billing?.state === 'active' ? <p className="hint" style={{ margin: 0 }}>{`${t('bill.upgradeNote')} ${t('bill.downgradeNote')}`}</p> : null}

@@ -147,7 +147,7 @@ export default function InstancePage() {
           <button type="button" className="btn" disabled={busy || paused} onClick={() => act('/restart')}>
             {t('instance.restart')}
           </button>
-          <button type="button" className="btn" disabled={busy} onClick={() => act('/redeploy')}>
+          <button type="button" className="btn" disabled={busy || heldForPayment} onClick={() => act('/redeploy')}>
             {t('instance.redeploy')}
           </button>
           <button type="button" className="btn danger" disabled={busy} onClick={() => setDeleting(true)}>

@@ -1,0 +1,443 @@
+import { createHmac, randomBytes, randomInt, randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import QRCode from 'qrcode';
+
+export type MpPaymentStatus = 'pending' | 'approved' | 'authorized' | 'in_process' | 'rejected' | 'cancelled' | 'refunded' | 'charged_back';
+export type MpPayment = {
+  id: number;
+  status: MpPaymentStatus;
+  status_detail: string;
+  transaction_amount: number;
+  currency_id: 'BRL';
+  payment_method_id: string;
+  payment_type_id: string;
+  external_reference: string | null;
+  description: string | null;
+  date_created: string;
+  date_approved: string | null;
+  date_of_expiration: string | null;
+  notification_url: string | null;
+  payer: { email: string };
+  metadata: Record<string, unknown>;
+  point_of_interaction?: { type: string; transaction_data: { qr_code: string; qr_code_base64: string; ticket_url: string } };
+};
+export type MpPreapproval = {
+  id: string;
+  status: 'pending' | 'authorized' | 'paused' | 'cancelled';
+  reason: string;
+  external_reference: string;
+  payer_email: string;
+  back_url: string;
+  init_point: string;
+  date_created: string;
+  last_modified: string;
+  next_payment_date: string | null;
+  auto_recurring: { frequency: number; frequency_type: 'days' | 'months'; transaction_amount: number; currency_id: 'BRL' };
+};
+export type MpAuthorizedPayment = {
+  id: number;
+  preapproval_id: string;
+  type: 'recurring';
+  status: 'scheduled' | 'processed' | 'recycling' | 'cancelled';
+  transaction_amount: number;
+  currency_id: 'BRL';
+  external_reference: string;
+  debit_date: string;
+  date_created: string;
+  last_modified: string;
+  payment: { id: number; status: MpPaymentStatus; status_detail: string };
+};
+export type MpPreference = {
+  id: string;
+  init_point: string;
+  items: { title: string; quantity: number; unit_price: number; currency_id: string }[];
+  external_reference: string | null;
+  notification_url: string | null;
+  back_urls: Record<string, string>;
+  metadata: Record<string, unknown>;
+};
+export type RecordedRequest = { method: string; path: string; idempotencyKey: string | undefined; authorization: string | undefined; body: unknown };
+export type NotifyOptions = {
+  topic: 'payment' | 'subscription_preapproval' | 'subscription_authorized_payment';
+  dataId: string;
+  action?: string;
+  requestId?: string;
+  /** Seconds; now by default. */
+  ts?: number;
+  /** Another key, to forge. */
+  secret?: string;
+  omitSignature?: boolean;
+  /** The legacy IPN shape: POST ?topic=…&id=… with no body and no signature. */
+  ipn?: boolean;
+};
+
+type Json = Record<string, unknown>;
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly error: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * A local stand-in for Mercado Pago's REST API as documented: /v1/payments (Pix, X-Idempotency-Key required,
+ * replays answered with the first result), /preapproval, /authorized_payments, /checkout/preferences, Bearer
+ * authentication; and signed notifications (`x-signature: ts=…,v1=HMAC(id:…;request-id:…;ts:…;)`).
+ * Test code drives what buyers and Mercado Pago would do (pay, authorize, charge, refund).
+ */
+export class MercadoPagoStandIn {
+  readonly accessToken: string;
+  readonly webhookSecret: string;
+  readonly payments = new Map<number, MpPayment>();
+  readonly preapprovals = new Map<string, MpPreapproval>();
+  readonly authorizedPayments = new Map<number, MpAuthorizedPayment>();
+  readonly preferences = new Map<string, MpPreference>();
+  readonly requests: RecordedRequest[] = [];
+  url = '';
+  private readonly replays = new Map<string, { body: string; status: number; response: unknown }>();
+  private readonly failures: { method: string; prefix: string; status: number; left: number }[] = [];
+  private nextPaymentId = 100_000_000_001;
+  private nextAuthorizedId = 7_000_000_001;
+  private server: http.Server | undefined;
+
+  constructor(options: { accessToken?: string; webhookSecret?: string } = {}) {
+    this.accessToken = options.accessToken ?? 'APP_USR-standin-token';
+    this.webhookSecret = options.webhookSecret ?? randomBytes(24).toString('hex');
+  }
+
+  async start(): Promise<this> {
+    this.server = http.createServer((request, response) => void this.handle(request, response));
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async close(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  setPaymentStatus(id: number, status: MpPaymentStatus, statusDetail?: string): MpPayment {
+    const payment = this.payment(id);
+    payment.status = status;
+    payment.status_detail = statusDetail ?? DETAILS[status];
+    if (status === 'approved' && !payment.date_approved) payment.date_approved = new Date().toISOString();
+    return payment;
+  }
+
+  tamperPayment(id: number, patch: Partial<Pick<MpPayment, 'transaction_amount' | 'external_reference'>>): void {
+    Object.assign(this.payment(id), patch);
+  }
+
+  payPreference(preferenceId: string, status: MpPaymentStatus = 'approved'): MpPayment {
+    const preference = this.preferences.get(preferenceId);
+    if (!preference) throw new Error(`no preference ${preferenceId}`);
+    const amount = preference.items.reduce((sum, item) => sum + item.unit_price * item.quantity, 0);
+    const payment = this.newPayment({
+      transaction_amount: round(amount),
+      payment_method_id: 'master',
+      payment_type_id: 'credit_card',
+      external_reference: preference.external_reference,
+      metadata: preference.metadata,
+      notification_url: preference.notification_url,
+    });
+    return this.setPaymentStatus(payment.id, status);
+  }
+
+  authorizePreapproval(id: string): MpPreapproval {
+    const preapproval = this.preapproval(id);
+    preapproval.status = 'authorized';
+    preapproval.next_payment_date = new Date().toISOString();
+    preapproval.last_modified = new Date().toISOString();
+    return preapproval;
+  }
+
+  chargePreapproval(id: string, status: 'approved' | 'rejected' = 'approved'): { authorizedPayment: MpAuthorizedPayment; payment: MpPayment } {
+    const preapproval = this.preapproval(id);
+    const payment = this.newPayment({
+      transaction_amount: preapproval.auto_recurring.transaction_amount,
+      payment_method_id: 'master',
+      payment_type_id: 'credit_card',
+      external_reference: preapproval.external_reference,
+      metadata: { preapproval_id: id },
+      notification_url: null,
+    });
+    this.setPaymentStatus(payment.id, status);
+    const now = new Date().toISOString();
+    const authorizedPayment: MpAuthorizedPayment = {
+      id: this.nextAuthorizedId++,
+      preapproval_id: id,
+      type: 'recurring',
+      status: status === 'approved' ? 'processed' : 'recycling',
+      transaction_amount: payment.transaction_amount,
+      currency_id: 'BRL',
+      external_reference: preapproval.external_reference,
+      debit_date: now,
+      date_created: now,
+      last_modified: now,
+      payment: { id: payment.id, status: payment.status, status_detail: payment.status_detail },
+    };
+    this.authorizedPayments.set(authorizedPayment.id, authorizedPayment);
+    if (status === 'approved') {
+      const next = new Date(preapproval.next_payment_date ?? now);
+      if (preapproval.auto_recurring.frequency_type === 'months') next.setUTCMonth(next.getUTCMonth() + preapproval.auto_recurring.frequency);
+      else next.setUTCDate(next.getUTCDate() + preapproval.auto_recurring.frequency);
+      preapproval.next_payment_date = next.toISOString();
+    }
+    return { authorizedPayment, payment };
+  }
+
+  setPreapprovalStatus(id: string, status: MpPreapproval['status']): MpPreapproval {
+    const preapproval = this.preapproval(id);
+    preapproval.status = status;
+    preapproval.last_modified = new Date().toISOString();
+    return preapproval;
+  }
+
+  failNext(method: string, pathPrefix: string, status: number, n = 1): void {
+    this.failures.push({ method: method.toUpperCase(), prefix: pathPrefix, status, left: n });
+  }
+
+  async notify(target: string, options: NotifyOptions): Promise<number> {
+    if (options.ipn) {
+      const url = `${target}${target.includes('?') ? '&' : '?'}topic=${encodeURIComponent(options.topic)}&id=${encodeURIComponent(options.dataId)}`;
+      return (await fetch(url, { method: 'POST' })).status;
+    }
+    const url = `${target}${target.includes('?') ? '&' : '?'}data.id=${encodeURIComponent(options.dataId)}&type=${encodeURIComponent(options.topic)}`;
+    const requestId = options.requestId ?? randomUUID();
+    const ts = options.ts ?? Math.floor(Date.now() / 1000);
+    const v1 = createHmac('sha256', options.secret ?? this.webhookSecret)
+      .update(`id:${options.dataId};request-id:${requestId};ts:${ts};`)
+      .digest('hex');
+    const body = {
+      id: randomInt(1, 2 ** 40),
+      live_mode: false,
+      type: options.topic,
+      date_created: new Date().toISOString(),
+      user_id: 123456,
+      api_version: 'v1',
+      action: options.action ?? (options.topic === 'payment' ? 'payment.updated' : 'updated'),
+      data: { id: options.dataId },
+    };
+    const headers: Record<string, string> = { 'content-type': 'application/json', 'x-request-id': requestId };
+    if (!options.omitSignature) headers['x-signature'] = `ts=${ts},v1=${v1}`;
+    return (await fetch(url, { method: 'POST', headers, body: JSON.stringify(body) })).status;
+  }
+
+  private payment(id: number): MpPayment {
+    const payment = this.payments.get(id);
+    if (!payment) throw new Error(`no payment ${id}`);
+    return payment;
+  }
+
+  private preapproval(id: string): MpPreapproval {
+    const preapproval = this.preapprovals.get(id);
+    if (!preapproval) throw new Error(`no preapproval ${id}`);
+    return preapproval;
+  }
+
+  private newPayment(
+    input: Pick<MpPayment, 'transaction_amount' | 'payment_method_id' | 'payment_type_id' | 'external_reference' | 'metadata' | 'notification_url'> &
+      Partial<MpPayment>,
+  ): MpPayment {
+    const payment: MpPayment = {
+      id: this.nextPaymentId++,
+      status: 'pending',
+      status_detail: DETAILS.pending,
+      currency_id: 'BRL',
+      description: null,
+      date_created: new Date().toISOString(),
+      date_approved: null,
+      date_of_expiration: null,
+      payer: { email: 'test@testuser.com' },
+      ...input,
+    };
+    this.payments.set(payment.id, payment);
+    return payment;
+  }
+
+  private async handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    const url = new URL(request.url ?? '/', this.url);
+    const method = request.method ?? 'GET';
+    const idempotencyKey = header(request, 'x-idempotency-key');
+    let body: Json = {};
+    try {
+      body = raw ? (JSON.parse(raw) as Json) : {};
+    } catch {
+      return send(response, 400, problem(400, 'bad_request', 'invalid JSON'));
+    }
+    this.requests.push({ method, path: url.pathname, idempotencyKey, authorization: header(request, 'authorization'), body });
+    const failure = this.failures.find((f) => f.left > 0 && f.method === method && url.pathname.startsWith(f.prefix));
+    if (failure) {
+      failure.left -= 1;
+      return send(response, failure.status, problem(failure.status, 'internal_error', 'stand-in failure'));
+    }
+    if (header(request, 'authorization') !== `Bearer ${this.accessToken}`) return send(response, 401, problem(401, 'unauthorized', 'invalid access token'));
+    try {
+      const replayKey = idempotencyKey ? `${method} ${url.pathname} ${idempotencyKey}` : undefined;
+      const previous = replayKey ? this.replays.get(replayKey) : undefined;
+      if (previous) {
+        if (previous.body !== raw) throw new HttpError(409, 'idempotency_error', 'idempotency key already used with another request');
+        return send(response, previous.status, previous.response);
+      }
+      const [status, result] = await this.route(method, url.pathname, body, idempotencyKey);
+      if (replayKey && method !== 'GET') this.replays.set(replayKey, { body: raw, status, response: result });
+      send(response, status, result);
+    } catch (error) {
+      if (error instanceof HttpError) return send(response, error.status, problem(error.status, error.error, error.message));
+      send(response, 500, problem(500, 'internal_error', String(error)));
+    }
+  }
+
+  private async route(method: string, path: string, body: Json, idempotencyKey: string | undefined): Promise<[number, unknown]> {
+    const [, first, second, third] = path.split('/');
+    if (method === 'POST' && path === '/v1/payments') return [201, await this.createPayment(body, idempotencyKey)];
+    if (method === 'GET' && first === 'v1' && second === 'payments' && third) return [200, this.find(this.payments, Number(third), 'Payment not found')];
+    if (method === 'POST' && path === '/preapproval') return [201, this.createPreapproval(body)];
+    if (first === 'preapproval' && second && method === 'GET') return [200, this.find(this.preapprovals, second, 'Preapproval not found')];
+    if (first === 'preapproval' && second && method === 'PUT') return [200, this.updatePreapproval(second, body)];
+    if (method === 'GET' && first === 'authorized_payments' && second)
+      return [200, this.find(this.authorizedPayments, Number(second), 'Authorized payment not found')];
+    if (method === 'POST' && path === '/checkout/preferences') return [201, this.createPreference(body)];
+    throw new HttpError(404, 'not_found', `no route ${method} ${path}`);
+  }
+
+  private find<K, V>(map: Map<K, V>, key: K, message: string): V {
+    const value = map.get(key);
+    if (!value) throw new HttpError(404, 'not_found', message);
+    return value;
+  }
+
+  private async createPayment(body: Json, idempotencyKey: string | undefined): Promise<MpPayment> {
+    if (!idempotencyKey) throw new HttpError(400, 'bad_request', "Header X-Idempotency-Key can't be null");
+    const amount = body.transaction_amount;
+    const methodId = body.payment_method_id;
+    const payer = body.payer as { email?: unknown } | undefined;
+    if (typeof amount !== 'number' || amount <= 0) throw new HttpError(400, 'bad_request', 'transaction_amount must be positive');
+    if (typeof methodId !== 'string') throw new HttpError(400, 'bad_request', 'payment_method_id is required');
+    if (typeof payer?.email !== 'string') throw new HttpError(400, 'bad_request', 'payer.email is required');
+    const payment = this.newPayment({
+      transaction_amount: amount,
+      payment_method_id: methodId,
+      payment_type_id: methodId === 'pix' ? 'bank_transfer' : 'credit_card',
+      external_reference: typeof body.external_reference === 'string' ? body.external_reference : null,
+      description: typeof body.description === 'string' ? body.description : null,
+      metadata: (body.metadata as Json | undefined) ?? {},
+      notification_url: typeof body.notification_url === 'string' ? body.notification_url : null,
+      payer: { email: payer.email },
+      date_of_expiration: typeof body.date_of_expiration === 'string' ? body.date_of_expiration : new Date(Date.now() + 86_400_000).toISOString(),
+    });
+    if (methodId === 'pix') {
+      payment.status_detail = 'pending_waiting_transfer';
+      const qr = `00020126580014br.gov.bcb.pix0136${randomUUID()}520400005303986540${amount.toFixed(2).length}${amount.toFixed(2)}5802BR5909ZAPDEPLOY6009SAO PAULO62${String(payment.id).length + 4}05${String(payment.id).length}${payment.id}6304ABCD`;
+      payment.point_of_interaction = {
+        type: 'PIX',
+        transaction_data: {
+          qr_code: qr,
+          qr_code_base64: (await QRCode.toBuffer(qr)).toString('base64'),
+          ticket_url: `${this.url}/payments/${payment.id}/ticket`,
+        },
+      };
+    }
+    return payment;
+  }
+
+  private createPreapproval(body: Json): MpPreapproval {
+    const recurring = body.auto_recurring as Partial<MpPreapproval['auto_recurring']> | undefined;
+    if (typeof body.payer_email !== 'string') throw new HttpError(400, 'bad_request', 'payer_email is required');
+    if (!recurring || typeof recurring.transaction_amount !== 'number' || typeof recurring.frequency !== 'number') {
+      throw new HttpError(400, 'bad_request', 'auto_recurring is required');
+    }
+    const id = randomBytes(16).toString('hex');
+    const now = new Date().toISOString();
+    const preapproval: MpPreapproval = {
+      id,
+      status: 'pending',
+      reason: String(body.reason ?? ''),
+      external_reference: String(body.external_reference ?? ''),
+      payer_email: body.payer_email,
+      back_url: String(body.back_url ?? ''),
+      init_point: `${this.url}/subscriptions/checkout?preapproval_id=${id}`,
+      date_created: now,
+      last_modified: now,
+      next_payment_date: null,
+      auto_recurring: {
+        frequency: recurring.frequency,
+        frequency_type: recurring.frequency_type === 'days' ? 'days' : 'months',
+        transaction_amount: recurring.transaction_amount,
+        currency_id: 'BRL',
+      },
+    };
+    this.preapprovals.set(id, preapproval);
+    return preapproval;
+  }
+
+  private updatePreapproval(id: string, body: Json): MpPreapproval {
+    const preapproval = this.find(this.preapprovals, id, 'Preapproval not found');
+    const status = body.status as MpPreapproval['status'] | undefined;
+    if (preapproval.status === 'cancelled' && (status || body.auto_recurring)) {
+      throw new HttpError(400, 'bad_request', `Invalid transition from cancelled to ${status ?? 'updated'}`);
+    }
+    if (status) preapproval.status = status;
+    const recurring = body.auto_recurring as { transaction_amount?: number } | undefined;
+    if (typeof recurring?.transaction_amount === 'number') preapproval.auto_recurring.transaction_amount = recurring.transaction_amount;
+    preapproval.last_modified = new Date().toISOString();
+    return preapproval;
+  }
+
+  private createPreference(body: Json): MpPreference {
+    const items = body.items as MpPreference['items'] | undefined;
+    if (!Array.isArray(items) || items.length === 0 || items.some((item) => typeof item.unit_price !== 'number')) {
+      throw new HttpError(400, 'bad_request', 'items are required');
+    }
+    const id = `123456789-${randomUUID()}`;
+    const preference: MpPreference = {
+      id,
+      init_point: `${this.url}/checkout/v1/redirect?pref_id=${id}`,
+      items,
+      external_reference: typeof body.external_reference === 'string' ? body.external_reference : null,
+      notification_url: typeof body.notification_url === 'string' ? body.notification_url : null,
+      back_urls: (body.back_urls as Record<string, string> | undefined) ?? {},
+      metadata: (body.metadata as Json | undefined) ?? {},
+    };
+    this.preferences.set(id, preference);
+    return preference;
+  }
+}
+
+export async function startMercadoPagoStandIn(options: { accessToken?: string; webhookSecret?: string } = {}): Promise<MercadoPagoStandIn> {
+  return new MercadoPagoStandIn(options).start();
+}
+
+const DETAILS: Record<MpPaymentStatus, string> = {
+  pending: 'pending_waiting_transfer',
+  approved: 'accredited',
+  authorized: 'pending_capture',
+  in_process: 'pending_contingency',
+  rejected: 'cc_rejected_other_reason',
+  cancelled: 'expired',
+  refunded: 'refunded',
+  charged_back: 'settled',
+};
+
+const round = (value: number) => Math.round(value * 100) / 100;
+
+function header(request: http.IncomingMessage, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function problem(status: number, error: string, message: string) {
+  return { message, error, status, cause: [] };
+}
+
+function send(response: http.ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}
