@@ -387,3 +387,54 @@ describe('renewal and dunning', () => {
     );
   });
 });
+
+describe('refunds and chargebacks', () => {
+  it('end the paid period they paid for, once', async () => {
+    const client = await user();
+    const bot = await instance(client, 'estorno', 'plan_bot');
+    const checkout = await client.post(`/api/v1/instances/${bot.id}/checkout`, { planId: 'plan_bot', method: 'pix' });
+    const paymentId = [...mp.payments.values()].find((p) => p.external_reference === checkout.body.checkoutId)?.id ?? 0;
+    mp.setPaymentStatus(paymentId, 'approved');
+    await mp.notify(hook(), { topic: 'payment', dataId: String(paymentId) });
+    await eventually(
+      () => billing(client, bot.id),
+      (b: Billing) => b.billing?.state === 'active',
+      'activation',
+    );
+    mp.setPaymentStatus(paymentId, 'refunded');
+    await mp.notify(hook(), { topic: 'payment', dataId: String(paymentId) });
+    await mp.notify(hook(), { topic: 'payment', dataId: String(paymentId) });
+    const refunded = await eventually(
+      () => billing(client, bot.id),
+      (b: Billing) => b.billing?.state === 'grace',
+      'the refund',
+    );
+    expect(new Date(refunded.billing?.paidUntil ?? 0).getTime()).toBeLessThanOrEqual(now);
+    expect(refunded.items[0]?.status).toBe('refunded');
+    const reversed = await api.platform.database.db.select().from(tables.outbox).where(eq(tables.outbox.name, 'payment.reversed'));
+    expect(reversed.filter((row) => (row.payload as { instanceId: string }).instanceId === bot.id)).toHaveLength(1);
+    const logs = (await client.get(`/api/v1/instances/${bot.id}/logs`)).body.items as { line: string }[];
+    expect(logs.some((l) => l.line.includes('foi estornado'))).toBe(true);
+  });
+});
+
+describe('an install without Mercado Pago', () => {
+  it('shows paid plans, and checkout says payments are not configured without charging anything', async () => {
+    const local = await startTestApi({ mode: 'embedded', payments: true });
+    try {
+      const client = new TestClient(local.url, { acceptLanguage: 'pt-BR' });
+      await client.post('/api/auth/sign-up/email', { email: 'dono@example.com', password: 'cavalo-bateria-grampo', name: 'Dono' });
+      const plans = (await client.get('/api/v1/plans')).body as unknown as { id: string; priceCents: number }[];
+      expect(plans.filter((p) => p.priceCents > 0).length).toBe(3);
+      const created = await client.post('/api/v1/instances', { name: 'local', repoUrl, planId: 'plan_dev' });
+      const checkout = await client.post(`/api/v1/instances/${created.body.id}/checkout`, { planId: 'plan_bot', method: 'pix' });
+      expect(checkout.status).toBe(503);
+      expect(checkout.headers.get('content-type')).toContain('application/problem+json');
+      expect(checkout.body.code).toBe('payments_not_configured');
+      expect(checkout.body.detail).toContain('Nenhuma cobrança foi feita');
+      expect(await local.platform.database.db.select().from(tables.checkouts)).toHaveLength(0);
+    } finally {
+      await local.close();
+    }
+  });
+});
