@@ -1,6 +1,7 @@
 import { BillingDunningV1, BillingEndedV1, BillingPlanChangedV1 } from '@zapdeploy/contracts';
 import type { BillingRepository, Db, LeaseRepository, OutboxRepository, PlanRepository } from '@zapdeploy/db';
 import { type BillingRules, dunningStep } from '@zapdeploy/domain';
+import { Periodic } from '@zapdeploy/infra';
 import type { Logger } from './notifications.js';
 
 /**
@@ -9,9 +10,7 @@ import type { Logger } from './notifications.js';
  * retention period. Each step re-reads and locks the billing row, so a payment arriving meanwhile wins.
  */
 export class Dunning {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> = Promise.resolve();
-  private stopped = true;
+  private readonly loop: Periodic;
 
   constructor(
     private readonly deps: {
@@ -26,17 +25,20 @@ export class Dunning {
       readonly clock: () => Date;
       readonly logger: Logger;
     },
-  ) {}
-
-  start(): void {
-    this.stopped = false;
-    this.tick();
+  ) {
+    this.loop = new Periodic(
+      () => this.run(),
+      deps.intervalMs,
+      (error) => deps.logger.error(`dunning: ${String(error)}`),
+    );
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
+  start(): void {
+    this.loop.start();
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** One pass over what is due; returns the steps taken (tests use it). */
@@ -94,15 +96,5 @@ export class Dunning {
       this.deps.logger.info(`billing ${instanceId}: ${action.type}`);
       return action.type;
     });
-  }
-
-  private tick(): void {
-    if (this.stopped) return;
-    this.running = this.run()
-      .then(() => undefined)
-      .catch((error) => this.deps.logger.error(`dunning: ${String(error)}`))
-      .finally(() => {
-        if (!this.stopped) this.timer = setTimeout(() => this.tick(), this.deps.intervalMs);
-      });
   }
 }

@@ -1,4 +1,5 @@
 import type { BillingRepository, ClaimedNotification, Db } from '@zapdeploy/db';
+import { Periodic } from '@zapdeploy/infra';
 import type { BillingLedger } from './ledger.js';
 import { MercadoPagoError, type MercadoPagoPort } from './mercadopago/port.js';
 import type { Subscriptions } from './subscriptions.js';
@@ -14,10 +15,7 @@ export type Logger = { info(message: string): void; error(message: string): void
  * retried with backoff; a crash leaves the claim to expire and another processor takes it.
  */
 export class NotificationProcessor {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> = Promise.resolve();
-  private stopped = true;
-  private again = false;
+  private readonly loop: Periodic;
 
   constructor(
     private readonly deps: {
@@ -30,32 +28,29 @@ export class NotificationProcessor {
       readonly pollMs: number;
       readonly claimMs: number;
     },
-  ) {}
+  ) {
+    this.loop = new Periodic(
+      () => this.drain(),
+      deps.pollMs,
+      (error) => deps.logger.error(`notifications: ${String(error)}`),
+    );
+  }
 
   static wants(topic: string): boolean {
     return TOPICS.has(topic);
   }
 
   start(): void {
-    this.stopped = false;
-    this.tick();
+    this.loop.start();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** A notification was stored: process it now rather than at the next poll. */
   nudge(): void {
-    if (this.stopped) return;
-    this.again = true;
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-      this.tick();
-    }
+    this.loop.nudge();
   }
 
   /** Processes everything due now (tests use it). */
@@ -65,16 +60,6 @@ export class NotificationProcessor {
       if (claimed.length === 0) return;
       for (const notification of claimed) await this.handle(notification);
     }
-  }
-
-  private tick(): void {
-    if (this.stopped) return;
-    this.again = false;
-    this.running = this.drain()
-      .catch((error) => this.deps.logger.error(`notifications: ${String(error)}`))
-      .finally(() => {
-        if (!this.stopped) this.timer = setTimeout(() => this.tick(), this.again ? 0 : this.deps.pollMs);
-      });
   }
 
   private async handle(notification: ClaimedNotification): Promise<void> {

@@ -77,6 +77,21 @@ async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => bool
   }
 }
 
+/** The Mercado Pago payment behind a checkout (its external_reference is the checkout id). */
+function paymentOf(checkout: TestResponse): number {
+  return [...mp.payments.values()].find((p) => p.external_reference === checkout.body.checkoutId)?.id ?? 0;
+}
+
+/** Buys a plan for an instance by Pix, and has Mercado Pago approve it and notify us. */
+async function payByPix(client: TestClient, instanceId: string, planId: string): Promise<number> {
+  const checkout = await client.post(`/api/v1/instances/${instanceId}/checkout`, { planId, method: 'pix' });
+  expect(checkout.status).toBe(201);
+  const paymentId = paymentOf(checkout);
+  mp.setPaymentStatus(paymentId, 'approved');
+  expect(await mp.notify(hook(), { topic: 'payment', dataId: String(paymentId) })).toBe(200);
+  return paymentId;
+}
+
 async function approvedEvents(instanceId: string): Promise<number> {
   const rows = await api.platform.database.db.select().from(tables.outbox).where(eq(tables.outbox.name, 'payment.approved'));
   return rows.filter((row) => (row.payload as { instanceId: string }).instanceId === instanceId).length;
@@ -108,7 +123,7 @@ describe('Pix', () => {
     expect(request?.idempotencyKey).toMatch(/^[0-9a-f-]{36}$/);
     expect((await billing(client, bot.id)).pendingCheckout?.checkoutId).toBe(checkout.body.checkoutId);
 
-    const paymentId = [...mp.payments.values()].find((p) => p.external_reference === checkout.body.checkoutId)?.id ?? 0;
+    const paymentId = paymentOf(checkout);
     mp.setPaymentStatus(paymentId, 'approved');
     expect(await mp.notify(hook(), { topic: 'payment', dataId: String(paymentId), action: 'payment.updated' })).toBe(200);
     const paid = await eventually(
@@ -141,7 +156,7 @@ describe('Pix', () => {
       ['rejected', 'rejected'],
     ] as const) {
       const checkout = await client.post(`/api/v1/instances/${bot.id}/checkout`, { planId: 'plan_bot', method: 'pix' });
-      const paymentId = [...mp.payments.values()].find((p) => p.external_reference === checkout.body.checkoutId)?.id ?? 0;
+      const paymentId = paymentOf(checkout);
       mp.setPaymentStatus(paymentId, status);
       await mp.notify(hook(), { topic: 'payment', dataId: String(paymentId) });
       await eventually(
@@ -181,7 +196,7 @@ describe('notifications we refuse or do not trust', () => {
     const client = await user();
     const bot = await instance(client, 'fraude', 'plan_bot');
     const checkout = await client.post(`/api/v1/instances/${bot.id}/checkout`, { planId: 'plan_bot', method: 'pix' });
-    const paymentId = [...mp.payments.values()].find((p) => p.external_reference === checkout.body.checkoutId)?.id ?? 0;
+    const paymentId = paymentOf(checkout);
     mp.tamperPayment(paymentId, { transaction_amount: 0.5 });
     mp.setPaymentStatus(paymentId, 'approved');
     await mp.notify(hook(), { topic: 'payment', dataId: String(paymentId) });
@@ -269,10 +284,7 @@ describe('plans per instance', () => {
       [small.id, 'plan_bot'],
       [big.id, 'plan_pro'],
     ] as const) {
-      const checkout = await client.post(`/api/v1/instances/${id}/checkout`, { planId, method: 'pix' });
-      const paymentId = [...mp.payments.values()].find((p) => p.external_reference === checkout.body.checkoutId)?.id ?? 0;
-      mp.setPaymentStatus(paymentId, 'approved');
-      await mp.notify(hook(), { topic: 'payment', dataId: String(paymentId) });
+      await payByPix(client, id, planId);
     }
     await eventually(
       () => billing(client, small.id),
@@ -291,7 +303,7 @@ describe('plans per instance', () => {
     expect(upgrade.status).toBe(201);
     expect(upgrade.body).toMatchObject({ kind: 'upgrade', amountCents: 500 });
     expect((await client.get(`/api/v1/instances/${small.id}`)).body.planId).toBe('plan_bot');
-    const paymentId = [...mp.payments.values()].find((p) => p.external_reference === upgrade.body.checkoutId)?.id ?? 0;
+    const paymentId = paymentOf(upgrade);
     mp.setPaymentStatus(paymentId, 'approved');
     await mp.notify(hook(), { topic: 'payment', dataId: String(paymentId) });
     await eventually(
@@ -326,12 +338,7 @@ describe('renewal and dunning', () => {
   it('reminds, gives grace, pauses an unpaid instance ("pagamento pendente"), resumes it when paid, and deletes after retention', async () => {
     const client = await user();
     const bot = await instance(client, 'devedora', 'plan_bot');
-    const pay = async () => {
-      const checkout = await client.post(`/api/v1/instances/${bot.id}/checkout`, { planId: 'plan_bot', method: 'pix' });
-      const paymentId = [...mp.payments.values()].find((p) => p.external_reference === checkout.body.checkoutId)?.id ?? 0;
-      mp.setPaymentStatus(paymentId, 'approved');
-      await mp.notify(hook(), { topic: 'payment', dataId: String(paymentId) });
-    };
+    const pay = () => payByPix(client, bot.id, 'plan_bot');
     await pay();
     await eventually(
       () => client.get(`/api/v1/instances/${bot.id}`),
@@ -392,10 +399,7 @@ describe('refunds and chargebacks', () => {
   it('end the paid period they paid for, once', async () => {
     const client = await user();
     const bot = await instance(client, 'estorno', 'plan_bot');
-    const checkout = await client.post(`/api/v1/instances/${bot.id}/checkout`, { planId: 'plan_bot', method: 'pix' });
-    const paymentId = [...mp.payments.values()].find((p) => p.external_reference === checkout.body.checkoutId)?.id ?? 0;
-    mp.setPaymentStatus(paymentId, 'approved');
-    await mp.notify(hook(), { topic: 'payment', dataId: String(paymentId) });
+    const paymentId = await payByPix(client, bot.id, 'plan_bot');
     await eventually(
       () => billing(client, bot.id),
       (b: Billing) => b.billing?.state === 'active',

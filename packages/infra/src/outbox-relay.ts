@@ -1,29 +1,27 @@
 import type { OutboxRepository } from '@zapdeploy/db';
 import type { MessageBus, MessageDef } from '@zapdeploy/messaging';
+import { Periodic } from './periodic.js';
 
 /** Publishes outbox rows to the bus, in order, at least once. */
 export class OutboxRelay {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> = Promise.resolve();
-  private stopped = false;
+  private readonly loop: Periodic;
 
   constructor(
     private readonly outbox: OutboxRepository,
     private readonly bus: MessageBus,
     private readonly catalog: readonly MessageDef[],
-    private readonly intervalMs: number,
-    private readonly onError: (error: unknown) => void,
-  ) {}
-
-  start(): void {
-    this.stopped = false;
-    this.tick();
+    intervalMs: number,
+    onError: (error: unknown) => void,
+  ) {
+    this.loop = new Periodic(() => this.drain(), intervalMs, onError);
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
+  start(): void {
+    this.loop.start();
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Publishes what is pending now (tests and shutdown use it). */
@@ -36,14 +34,5 @@ export class OutboxRelay {
     while ((await this.outbox.relay(publish)) > 0) {
       // keep going until empty
     }
-  }
-
-  private tick(): void {
-    if (this.stopped) return;
-    this.running = this.drain()
-      .catch(this.onError)
-      .finally(() => {
-        if (!this.stopped) this.timer = setTimeout(() => this.tick(), this.intervalMs);
-      });
   }
 }
