@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { type INestApplication, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
-import { InstanceRepository, PlanRepository, UserRepository } from '@zapdeploy/db';
+import { InstanceRepository, PlanRepository, SessionTransferRepository, UserRepository } from '@zapdeploy/db';
 import express from 'express';
 import { AccountController } from './auth/account.controller.js';
 import { AuthGuard } from './auth/auth.guard.js';
@@ -46,6 +46,8 @@ export async function createApiApp(platform: Platform): Promise<INestApplication
   );
   // Better Auth reads its own body: mount it before the JSON parser.
   server.all('/api/auth/{*path}', authBridge(platform.auth, platform.config.publicUrl));
+  // Session backups are uploaded as .tar.gz bytes.
+  server.use('/api/v1/instances/:id/whatsapp/session/restore', express.raw({ type: () => true, limit: '64mb' }));
   // Webhook signatures cover the raw body: keep it as bytes.
   server.use('/api/webhooks', express.raw({ type: () => true, limit: '5mb' }));
   server.use(express.json({ limit: '256kb' }));
@@ -81,6 +83,7 @@ export async function createApiApp(platform: Platform): Promise<INestApplication
       { provide: GITHUB_WEBHOOK_SECRET, useValue: platform.config.github.webhookSecret },
       { provide: WEBHOOK_DELIVERIES, useValue: platform.webhookDeliveries },
       { provide: BILLING, useValue: platform.billing },
+      { provide: SessionTransferRepository, useValue: platform.sessionTransfers },
       { provide: PAYMENTS, useValue: platform.payments },
       { provide: APP_GUARD, useClass: AuthGuard },
       { provide: APP_FILTER, useClass: ProblemFilter },

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { prepareSource, SourceError } from '@zapdeploy/builder';
-import type { InstanceRepository, Lease, LeaseRepository, WorkerInstanceRepository, WorkItem } from '@zapdeploy/db';
+import type { InstanceRepository, Lease, LeaseRepository, SessionTransferRepository, WorkerInstanceRepository, WorkItem } from '@zapdeploy/db';
 import { containerAction, INITIAL_STATE, type InstanceStatus, isSystemPauseReason, statusOfRunning } from '@zapdeploy/domain';
 import { GithubApiError } from '@zapdeploy/github';
 import { type LogStore, logKeys } from '@zapdeploy/logstore';
@@ -19,6 +19,8 @@ export type ReconcilerDeps = {
   readonly work: WorkerInstanceRepository;
   readonly instances: InstanceRepository;
   readonly logStore: LogStore;
+  /** WhatsApp session backups and restores asked for by the owner. */
+  readonly sessions: SessionTransferRepository;
   readonly followers: LogFollowers;
   readonly events: StatusEvents;
   /** A token to clone a private repository through its GitHub App installation. */
@@ -65,6 +67,8 @@ export class Reconciler {
       if (await work.markDeleted(item.id, lease)) await this.deps.events.publish(item.ownerId, item.id, 'deleted', null);
       return;
     }
+    // A restore stops the bot: it is started again below, like a resume.
+    const restored = await this.transferSessions(item.id);
     const deployment = item.deployment;
     if (!deployment) {
       await this.setStatus(item, lease, 'failed', 'no_deployment');
@@ -109,7 +113,7 @@ export class Reconciler {
     const wanted = { deploymentId: deployment.id, revision, cpuMillis: item.plan.cpuMillis, memoryMb: item.plan.memoryMb };
     const limits = { cpuMillis: item.plan.cpuMillis, memoryMb: item.plan.memoryMb, diskMb: item.plan.diskMb };
     const spec = { instanceId: item.id, deploymentId: deployment.id, artifact: image, env, limits, revision };
-    let action = containerAction(observed, wanted, item.status === 'paused');
+    let action = containerAction(observed, wanted, item.status === 'paused' || restored);
     if (action === 'update_limits' && !(await runtime.updateLimits(item.id, limits))) action = 'replace';
     if (action === 'replace') {
       await this.setStatus(item, lease, 'starting', null);
@@ -205,6 +209,42 @@ export class Reconciler {
     const changed = await this.deps.work.setStatus(item.id, lease, status, reason);
     if (changed) await this.deps.events.publish(item.ownerId, item.id, status, reason);
     return changed;
+  }
+
+  /** Backups read the session folders from the volume; restores stop the bot and replace them (it starts again below). */
+  private async transferSessions(instanceId: string): Promise<boolean> {
+    const { runtime, sessions } = this.deps;
+    let restored = false;
+    for (const transfer of await sessions.pending(instanceId)) {
+      try {
+        if (transfer.direction === 'backup') {
+          const archive = await runtime.exportSessions(instanceId);
+          if (!archive) {
+            await sessions.failed(transfer.id, 'no_session');
+            continue;
+          }
+          await sessions.done(transfer.id, archive);
+          await this.system(instanceId, 'Backup da sessão do WhatsApp pronto para baixar.');
+        } else {
+          const archive = await sessions.archive(transfer.id);
+          if (!archive) {
+            await sessions.failed(transfer.id, 'no_archive');
+            continue;
+          }
+          await runtime.stop(instanceId);
+          await runtime.importSessions(instanceId, archive);
+          await sessions.done(transfer.id);
+          restored = true;
+          await this.deps.logStore.append(logKeys.whatsapp(instanceId), [
+            { ts: new Date().toISOString(), stream: 'system', line: JSON.stringify(INITIAL_STATE) },
+          ]);
+          await this.system(instanceId, 'Sessão do WhatsApp restaurada do backup: o bot volta com ela.');
+        }
+      } catch (error) {
+        await sessions.failed(transfer.id, error instanceof Error ? error.message.slice(0, 300) : 'failed');
+      }
+    }
+    return restored;
   }
 
   private async system(instanceId: string, line: string): Promise<void> {

@@ -1,5 +1,5 @@
 import { InstanceReconcileV1, MESSAGE_CATALOG } from '@zapdeploy/contracts';
-import { InstanceRepository, LeaseRepository, OutboxRepository, SecretBox, WorkerInstanceRepository } from '@zapdeploy/db';
+import { InstanceRepository, LeaseRepository, OutboxRepository, SecretBox, SessionTransferRepository, WorkerInstanceRepository } from '@zapdeploy/db';
 import { GithubClient } from '@zapdeploy/github';
 import { type Infrastructure, OutboxRelay } from '@zapdeploy/infra';
 import { DockerRuntime, type Runtime } from '@zapdeploy/runtime';
@@ -70,6 +70,7 @@ export class Worker {
       work: this.work,
       instances: new InstanceRepository(db, new SecretBox(infra.secret, 'instance-env')),
       logStore: infra.logStore,
+      sessions: new SessionTransferRepository(db, new SecretBox(infra.secret, 'session-archive')),
       followers: this.followers,
       events,
       installationToken: (installationId) => github.installationToken(installationId),

@@ -1,3 +1,4 @@
+import { listArchive } from '@zapdeploy/runtime/session-archive';
 import { fixtures } from '@zapdeploy/test-support/stand-ins/fixture-repos';
 import { GitServer } from '@zapdeploy/test-support/stand-ins/git-server';
 import { startTestApi, type TestApi } from '@zapdeploy/test-support/support/api-harness';
@@ -277,6 +278,50 @@ describe('WhatsApp sessions', () => {
         .map((l) => l.line);
     await expect.poll(async () => (await fresh()).length, { timeout: 60_000 }).toBe(2);
     expect((await fresh())[1]).not.toBe(`session ${id} new`);
+  });
+});
+
+describe('WhatsApp session backups', () => {
+  it('downloads a backup of the session and restores it after a log out, for the owner only', async () => {
+    const client = await signUp();
+    const bot = await create(client, 'backup-bot', fixtures.sessionBot);
+    const first = await waitForLog(client, `/api/v1/instances/${bot.id}/logs`, / new$/, 180_000);
+    const id = first.find((l) => / new$/.test(l.line))?.line.split(' ')[1] ?? '';
+
+    const requested = await client.post(`/api/v1/instances/${bot.id}/whatsapp/session/backup`);
+    expect(requested.status).toBe(202);
+    const transferUrl = `/api/v1/instances/${bot.id}/whatsapp/session/transfers/${requested.body.id}`;
+    await expect.poll(async () => (await client.get(transferUrl)).body.status, { timeout: 60_000, interval: 500 }).toBe('done');
+    const stranger = await signUp();
+    expect((await stranger.get(`${transferUrl}/download`)).status).toBe(404);
+    const download = await fetch(`${api.url}${transferUrl}/download`, { headers: { cookie: cookieOf(client) } });
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-type')).toBe('application/gzip');
+    expect(download.headers.get('content-disposition')).toContain('.tar.gz');
+    const backup = Buffer.from(await download.arrayBuffer());
+    const files = await listArchive(backup);
+    expect(JSON.parse(files.get('sessions/auth_info_baileys/creds.json')?.toString() ?? '{}')).toEqual({ id });
+
+    // Log out (a new session is made), then restore the backup: the bot comes back with the old one.
+    expect((await client.post(`/api/v1/instances/${bot.id}/whatsapp/reset`)).status).toBe(202);
+    const lines = async () => ((await client.get(`/api/v1/instances/${bot.id}/logs?limit=2000`)).body.items as { line: string }[]).map((l) => l.line);
+    await expect.poll(async () => (await lines()).filter((l) => / new$/.test(l)).length, { timeout: 60_000, interval: 500 }).toBe(2);
+    const upload = (body: Buffer, as: TestClient = client) =>
+      fetch(`${api.url}/api/v1/instances/${bot.id}/whatsapp/session/restore`, {
+        method: 'POST',
+        headers: { cookie: cookieOf(as), origin: api.url, 'content-type': 'application/gzip' },
+        body: new Uint8Array(body),
+      });
+    expect((await upload(backup, stranger)).status).toBe(404);
+    const bad = await upload(Buffer.from('not a backup'));
+    expect(bad.status).toBe(422);
+    expect(((await bad.json()) as { code: string }).code).toBe('session_archive_invalid');
+    const restore = await upload(backup);
+    expect(restore.status).toBe(202);
+    const restored = (await restore.json()) as { id: string };
+    await expect.poll(async () => (await lines()).includes(`session ${id} restored`), { timeout: 90_000, interval: 500 }).toBe(true);
+    expect((await client.get(`/api/v1/instances/${bot.id}/whatsapp/session/transfers/${restored.id}`)).body.status).toBe('done');
+    await client.delete(`/api/v1/instances/${bot.id}`);
   });
 });
 

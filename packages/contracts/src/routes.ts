@@ -41,6 +41,18 @@ const SignInEmailSchema = z.object({ email: z.email(), password: z.string() }).m
 const AuthUserSchema = z
   .object({ token: z.string().nullable().optional(), user: z.object({ id: z.string(), email: z.string(), name: z.string() }) })
   .meta({ id: 'AuthResult' });
+const SessionTransferSchema = z
+  .object({
+    id: z.string(),
+    direction: z.enum(['backup', 'restore']),
+    status: z.enum(['pending', 'done', 'failed']),
+    bytes: z.number().int().nullable(),
+    error: z.string().nullable(),
+    createdAt: z.string(),
+    finishedAt: z.string().nullable(),
+  })
+  .meta({ id: 'SessionTransfer' });
+const TransferParamsSchema = z.object({ id: z.string().min(1).max(64), transferId: z.string().min(1).max(64) });
 const IdempotencyHeaderSchema = z.object({
   'idempotency-key': z.string().min(8).max(128).optional().describe('Retries with the same key return the first answer'),
 });
@@ -298,6 +310,42 @@ export const routes = {
     tag: 'billing',
     auth: 'public',
     responses: { 200: { description: 'Stored for processing' }, 401: { description: 'Bad or stale signature' } },
+  },
+  sessionBackup: {
+    method: 'post',
+    path: '/api/v1/instances/{id}/whatsapp/session/backup',
+    summary: 'Start a backup of the WhatsApp session folders (download it from the transfer when done)',
+    tag: 'whatsapp',
+    auth: 'user',
+    params: IdParamSchema,
+    responses: { 202: { description: 'Backup requested', schema: SessionTransferSchema } },
+  },
+  sessionRestore: {
+    method: 'post',
+    path: '/api/v1/instances/{id}/whatsapp/session/restore',
+    summary: 'Restore the WhatsApp session from a backup (.tar.gz body, Content-Type application/gzip); the bot restarts with it',
+    tag: 'whatsapp',
+    auth: 'user',
+    params: IdParamSchema,
+    responses: { 202: { description: 'Restore requested', schema: SessionTransferSchema }, 422: { description: 'Not a session backup we can use' } },
+  },
+  sessionTransfer: {
+    method: 'get',
+    path: '/api/v1/instances/{id}/whatsapp/session/transfers/{transferId}',
+    summary: 'Where a session backup or restore is',
+    tag: 'whatsapp',
+    auth: 'user',
+    params: TransferParamsSchema,
+    responses: { 200: { description: 'The transfer', schema: SessionTransferSchema } },
+  },
+  sessionDownload: {
+    method: 'get',
+    path: '/api/v1/instances/{id}/whatsapp/session/transfers/{transferId}/download',
+    summary: 'The session backup (.tar.gz of sessions/…), once done',
+    tag: 'whatsapp',
+    auth: 'user',
+    params: TransferParamsSchema,
+    responses: { 200: { description: 'application/gzip' }, 409: { description: 'Not ready' } },
   },
   listDeployments: {
     method: 'get',

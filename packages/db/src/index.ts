@@ -23,6 +23,7 @@ export {
 export { type Lease, LeaseRepository } from './repositories/lease.repository.js';
 export { type OutboxMessage, OutboxRepository, type PendingMessage } from './repositories/outbox.repository.js';
 export { PlanRepository } from './repositories/plan.repository.js';
+export { type SessionTransfer, SessionTransferRepository } from './repositories/session-transfer.repository.js';
 export { type UserRecord, UserRepository } from './repositories/user.repository.js';
 export { WebhookDeliveryRepository } from './repositories/webhook-delivery.repository.js';
 export { WorkerInstanceRepository, type WorkItem } from './repositories/worker-instance.repository.js';

@@ -183,6 +183,30 @@ export const instanceEnv = pgTable(
   (table) => [primaryKey({ columns: [table.instanceId, table.key] })],
 );
 
+/**
+ * WhatsApp session backups (downloads) and restores (uploads) of an instance; workers carry them out on the
+ * instance's volume. The archive is sealed with SecretBox: a session is a login.
+ */
+export const sessionTransfers = pgTable(
+  'session_transfers',
+  {
+    id: text('id').primaryKey(),
+    instanceId: text('instance_id')
+      .notNull()
+      .references(() => instances.id, { onDelete: 'cascade' }),
+    /** backup | restore */
+    direction: text('direction').notNull(),
+    /** pending | done | failed */
+    status: text('status').notNull().default('pending'),
+    archiveSealed: text('archive_sealed'),
+    bytes: integer('bytes'),
+    error: text('error'),
+    createdAt: createdAt(),
+    finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date' }),
+  },
+  (table) => [index('session_transfers_instance_idx').on(table.instanceId, table.status)],
+);
+
 // --- Billing (owned by the payments service) ---
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -374,6 +398,7 @@ export const schema = {
   instanceEnv,
   workerLeases,
   webhookDeliveries,
+  sessionTransfers,
   instanceBilling,
   checkouts,
   payments,

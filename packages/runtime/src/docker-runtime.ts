@@ -18,6 +18,7 @@ import {
 import { applyIsolationRules, hostNameservers, hostSubnets, isolationRules, isolationRulesPresent } from './firewall.js';
 import { LineSplitter } from './line-splitter.js';
 import { ABSENT, type BuildRequest, type InstanceSpec, type ObservedState, type OutputLine, type ResourceLimits, type Runtime } from './runtime.js';
+import { gzipSessionTar } from './session-archive.js';
 
 export type DockerRuntimeOptions = DockerSettings & {
   readonly socketPath?: string;
@@ -220,6 +221,39 @@ export class DockerRuntime implements Runtime {
       await helper.start();
       const result = (await helper.wait()) as { StatusCode: number };
       if (result.StatusCode !== 0) throw new Error(`could not clear the sessions of ${instanceId}`);
+    } finally {
+      await helper.remove({ force: true });
+    }
+  }
+
+  async exportSessions(instanceId: string): Promise<Buffer | undefined> {
+    return this.withVolumeHelper(instanceId, async (helper) => {
+      try {
+        return await gzipSessionTar((await helper.getArchive({ path: `${DATA_DIR}/sessions` })) as AsyncIterable<unknown>);
+      } catch (error) {
+        if (isNotFound(error)) return undefined;
+        throw error;
+      }
+    });
+  }
+
+  async importSessions(instanceId: string, tar: Buffer): Promise<void> {
+    await this.clearSessions(instanceId);
+    // The archive's entries carry the bot's uid/gid, which the engine keeps when it extracts them.
+    await this.withVolumeHelper(instanceId, (helper) => helper.putArchive(tar, { path: DATA_DIR }));
+  }
+
+  /** A created (never started) container with the instance's volume, to read or write it through the archive API. */
+  private async withVolumeHelper<T>(instanceId: string, work: (helper: Docker.Container) => Promise<T>): Promise<T> {
+    const helper = await this.docker.createContainer({
+      Image: this.options.helperImage,
+      Cmd: ['true'],
+      User: BOT_USER,
+      HostConfig: { Mounts: [{ Type: 'volume', Source: names.volume(instanceId), Target: DATA_DIR }], NetworkMode: 'none', CapDrop: ['ALL'] },
+      Labels: { [LABELS.managed]: 'helper' },
+    });
+    try {
+      return await work(helper);
     } finally {
       await helper.remove({ force: true });
     }

@@ -2,9 +2,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { cp, lstat, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import tar from 'tar-fs';
 import { BuildFailedError } from './docker-runtime.js';
 import { LineSplitter } from './line-splitter.js';
 import { ABSENT, type BuildRequest, type InstanceSpec, type ObservedState, type OutputLine, type ResourceLimits, type Runtime } from './runtime.js';
+import { gzipSessionTar } from './session-archive.js';
 
 export type ProcessRuntimeOptions = { readonly rootDir: string; readonly maxRestarts: number; readonly caFile?: string | undefined };
 
@@ -154,6 +156,25 @@ export class ProcessRuntime implements Runtime {
 
   async clearSessions(instanceId: string): Promise<void> {
     await rm(path.resolve(this.options.rootDir, 'data', instanceId, 'sessions'), { recursive: true, force: true });
+  }
+
+  async exportSessions(instanceId: string): Promise<Buffer | undefined> {
+    const data = path.resolve(this.options.rootDir, 'data', instanceId);
+    const exists = await lstat(path.join(data, 'sessions')).catch(() => undefined);
+    if (!exists?.isDirectory()) return undefined;
+    return gzipSessionTar(tar.pack(data, { entries: ['sessions'] }));
+  }
+
+  async importSessions(instanceId: string, archive: Buffer): Promise<void> {
+    await this.clearSessions(instanceId);
+    const data = path.resolve(this.options.rootDir, 'data', instanceId);
+    await mkdir(data, { recursive: true });
+    const extract = tar.extract(data, { dmode: 0o700, fmode: 0o600 });
+    await new Promise<void>((resolve, reject) => {
+      extract.on('finish', resolve);
+      extract.on('error', reject);
+      extract.end(archive);
+    });
   }
 
   async readFile(instanceId: string, name: string, maxBytes: number): Promise<Buffer | undefined> {

@@ -140,6 +140,21 @@ const catalog: Catalog = {
     en: 'Notification without a type or a resource id.',
     es: 'Notificación sin tipo o sin id del recurso.',
   },
+  session_archive_invalid: {
+    'pt-BR': 'Este arquivo não é um backup de sessão que possamos usar (envie o .tar.gz baixado no painel).',
+    en: 'This file is not a session backup we can use (send the .tar.gz downloaded from the dashboard).',
+    es: 'Este archivo no es un backup de sesión que podamos usar (envía el .tar.gz descargado en el panel).',
+  },
+  session_backup_not_ready: {
+    'pt-BR': 'O backup ainda não está pronto. Tente de novo em instantes.',
+    en: 'The backup is not ready yet. Try again in a moment.',
+    es: 'El backup aún no está listo. Inténtalo de nuevo en un momento.',
+  },
+  session_transfer_not_found: {
+    'pt-BR': 'Backup não encontrado.',
+    en: 'Backup not found.',
+    es: 'Backup no encontrado.',
+  },
   reason_awaiting_payment: {
     'pt-BR': 'Aguardando pagamento: pague o plano (Pix ou cartão) e o bot sobe em seguida.',
     en: 'Awaiting payment: pay for the plan (Pix or card) and the bot starts right after.',

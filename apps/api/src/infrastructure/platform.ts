@@ -9,6 +9,7 @@ import {
   OutboxRepository,
   PlanRepository,
   SecretBox,
+  SessionTransferRepository,
   UserRepository,
   WebhookDeliveryRepository,
 } from '@zapdeploy/db';
@@ -43,6 +44,7 @@ export type Platform = {
   readonly instanceService: InstanceService;
   readonly tokenService: TokenService;
   readonly billing: BillingRepository;
+  readonly sessionTransfers: SessionTransferRepository;
   readonly payments: PaymentsClient;
   readonly readiness: readonly ReadinessCheck[];
   close(): Promise<void>;
@@ -81,6 +83,7 @@ export async function openPlatform(config: ApiConfig, overrides: PlatformOverrid
   const github = new GithubAccess(config.github, auth, (userId) => users.linkedAccountId(userId, 'github'));
   if (config.superAdmins.length > 0) await users.grantFlagsByEmail(config.superAdmins, ['admin.flags']);
 
+  const sessionTransfers = new SessionTransferRepository(db, new SecretBox(secret, 'session-archive'));
   const payments = new PaymentsClient(overrides.paymentsUrl ?? config.paymentsUrl, paymentsServiceToken(secret));
   const instanceService = new InstanceService({
     db,
@@ -89,6 +92,7 @@ export async function openPlatform(config: ApiConfig, overrides: PlatformOverrid
     outbox: new OutboxRepository(db),
     audit,
     idempotency: new IdempotencyRepository(db),
+    sessions: sessionTransfers,
     billingEnforced: config.publicSignups,
     schedulePlanChange: (instanceId, planId) => payments.changePlan(instanceId, planId),
     githubInstallationFor: (userId, repoUrl) => github.installationFor(userId, repoUrl),
@@ -114,6 +118,7 @@ export async function openPlatform(config: ApiConfig, overrides: PlatformOverrid
     resolver: new PrincipalResolver(auth, tokens, users),
     instanceService,
     billing: new BillingRepository(db),
+    sessionTransfers,
     payments,
     tokenService: new TokenService(tokens, audit),
     readiness: infrastructure.readiness,

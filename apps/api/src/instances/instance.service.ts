@@ -11,6 +11,8 @@ import {
   type OutboxMessage,
   type OutboxRepository,
   type PlanRepository,
+  type SessionTransfer,
+  type SessionTransferRepository,
 } from '@zapdeploy/db';
 import {
   assertCanChangePlan,
@@ -33,6 +35,7 @@ export type InstanceServiceDeps = {
   readonly outbox: OutboxRepository;
   readonly audit: AuditRepository;
   readonly idempotency: IdempotencyRepository;
+  readonly sessions: SessionTransferRepository;
   /** Publishes a message at once after commit (fast path); the outbox relay still guarantees delivery. */
   readonly publishNow: (message: OutboxMessage) => Promise<void>;
   /** Production plans need payment when the install is public. */
@@ -227,6 +230,26 @@ export class InstanceService {
     const [from, to] = await Promise.all([this.deps.plans.findById(current.planId), this.deps.plans.findById(planId)]);
     if (!from || !to || from.tier !== 'production' || to.priceCents >= from.priceCents) return null;
     return (await this.deps.schedulePlanChange(id, planId)).effective;
+  }
+
+  /** A WhatsApp session backup or restore: recorded with a nudge; a worker carries it out on the instance's volume. */
+  async requestSessionTransfer(principal: Principal, id: string, direction: 'backup' | 'restore', archive?: Buffer): Promise<SessionTransfer> {
+    const { instances, audit } = this.deps;
+    return this.withIntent(async (tx, announce) => {
+      await instances.lockOwner(principal.userId, tx);
+      const current = await instances.findOwned(principal.userId, id, tx);
+      if (!current) throw notFound('instance');
+      if (current.desiredState === 'deleted') throw new DomainError('conflict', 'instance_deleted');
+      const transfer = await this.deps.sessions.create(id, direction, archive, tx);
+      await instances.update(principal.userId, id, {}, tx);
+      await announce({
+        name: InstanceReconcileV1.name,
+        version: InstanceReconcileV1.version,
+        payload: { instanceId: id, generation: current.generation + 1, reason: `session_${direction}` },
+      });
+      await audit.record({ actorId: principal.userId, action: `instance.session_${direction}`, targetType: 'instance', targetId: id }, tx);
+      return transfer;
+    });
   }
 
   /** Logs the bot out of WhatsApp: workers delete its session folders and start it again to pair anew. */

@@ -1,8 +1,10 @@
-import { Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { routes } from '@zapdeploy/contracts';
-import { InstanceRepository } from '@zapdeploy/db';
-import { INITIAL_STATE, notFound, type WhatsappState } from '@zapdeploy/domain';
+import { InstanceRepository, type SessionTransfer, SessionTransferRepository } from '@zapdeploy/db';
+import { DomainError, INITIAL_STATE, notFound, type WhatsappState } from '@zapdeploy/domain';
 import { type LogStore, logKeys } from '@zapdeploy/logstore';
+import { normalizeSessionArchive, SessionArchiveError } from '@zapdeploy/runtime/session-archive';
+import type { Request, Response } from 'express';
 import QRCode from 'qrcode';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import { LOG_STORE } from '../auth/tokens.js';
@@ -16,6 +18,7 @@ export class WhatsappController {
     @Inject(InstanceRepository) private readonly instances: InstanceRepository,
     @Inject(LOG_STORE) private readonly store: LogStore,
     @Inject(InstanceService) private readonly service: InstanceService,
+    @Inject(SessionTransferRepository) private readonly transfers: SessionTransferRepository,
   ) {}
 
   /** Log out of WhatsApp: the session folders are deleted and the bot restarts to pair again. */
@@ -23,6 +26,63 @@ export class WhatsappController {
   @HttpCode(202)
   async reset(@CurrentPrincipal() principal: Principal, @Param(new ZodPipe(routes.whatsapp.params, 'params')) params: { id: string }) {
     return { instance: await this.service.resetSession(principal, params.id) };
+  }
+
+  /** Backs the session folders up; the archive is downloaded from the transfer once a worker has made it. */
+  @Post(':id/whatsapp/session/backup')
+  @HttpCode(202)
+  async backup(@CurrentPrincipal() principal: Principal, @Param(new ZodPipe(routes.sessionBackup.params, 'params')) params: { id: string }) {
+    return toTransferDto(await this.service.requestSessionTransfer(principal, params.id, 'backup'));
+  }
+
+  /** Restores a backup (.tar.gz): checked and re-packed here, applied by a worker (the bot stops, gets it, starts again). */
+  @Post(':id/whatsapp/session/restore')
+  @HttpCode(202)
+  async restore(
+    @CurrentPrincipal() principal: Principal,
+    @Param(new ZodPipe(routes.sessionRestore.params, 'params')) params: { id: string },
+    @Req() request: Request,
+  ) {
+    if (!(await this.instances.findOwned(principal.userId, params.id))) throw notFound('instance');
+    const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    let archive: Buffer;
+    try {
+      archive = await normalizeSessionArchive(body);
+    } catch (error) {
+      if (error instanceof SessionArchiveError) throw new DomainError('invalid', 'session_archive_invalid', { reason: error.reason });
+      throw error;
+    }
+    return toTransferDto(await this.service.requestSessionTransfer(principal, params.id, 'restore', archive));
+  }
+
+  @Get(':id/whatsapp/session/transfers/:transferId')
+  async transfer(
+    @CurrentPrincipal() principal: Principal,
+    @Param(new ZodPipe(routes.sessionTransfer.params, 'params')) params: { id: string; transferId: string },
+  ) {
+    const transfer = await this.transfers.findOwned(principal.userId, params.id, params.transferId);
+    if (!transfer) throw notFound('session_transfer');
+    return toTransferDto(transfer);
+  }
+
+  @Get(':id/whatsapp/session/transfers/:transferId/download')
+  async download(
+    @CurrentPrincipal() principal: Principal,
+    @Param(new ZodPipe(routes.sessionDownload.params, 'params')) params: { id: string; transferId: string },
+    @Res() response: Response,
+  ) {
+    const transfer = await this.transfers.findOwned(principal.userId, params.id, params.transferId);
+    if (transfer?.direction !== 'backup') throw notFound('session_transfer');
+    const archive = transfer.status === 'done' ? await this.transfers.archive(transfer.id) : undefined;
+    if (!archive) throw new DomainError('conflict', 'session_backup_not_ready');
+    response
+      .status(200)
+      .set({
+        'content-type': 'application/gzip',
+        'content-disposition': `attachment; filename="whatsapp-session-${params.id}-${transfer.createdAt.toISOString().slice(0, 10)}.tar.gz"`,
+        'cache-control': 'no-store',
+      })
+      .send(archive);
   }
 
   /** The bot's WhatsApp pairing, as read from its output: the QR as a clean SVG with its expiry, a pairing code, the connection. */
@@ -41,4 +101,16 @@ export class WhatsappController {
       sessionPersisted: await this.instances.sessionPersistence(params.id),
     };
   }
+}
+
+function toTransferDto(transfer: SessionTransfer) {
+  return {
+    id: transfer.id,
+    direction: transfer.direction,
+    status: transfer.status,
+    bytes: transfer.bytes,
+    error: transfer.error,
+    createdAt: transfer.createdAt.toISOString(),
+    finishedAt: transfer.finishedAt ? transfer.finishedAt.toISOString() : null,
+  };
 }
