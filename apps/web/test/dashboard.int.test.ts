@@ -144,6 +144,37 @@ describe('the dashboard, as a visitor would use it (pt-BR)', () => {
     await page.getByTestId('log-terminal').getByText('Sessão do WhatsApp apagada', { exact: false }).waitFor({ timeout: 60_000 });
   });
 
+  it('downloads a backup of the WhatsApp session and restores it', async () => {
+    const repoUrl = await git.commit(`session-web-${Date.now()}`, fixtures.sessionBot);
+    const created = await page.request.post(`${api.url}/api/v1/instances`, {
+      data: { name: 'bot-sessao', repoUrl, planId: 'plan_bot' },
+      headers: { origin: api.url },
+    });
+    expect(created.status()).toBe(201);
+    const id = ((await created.json()) as { id: string }).id;
+    await page.goto(`${api.url}/instances/${id}`);
+    await page
+      .getByTestId('log-terminal')
+      .getByText(/^session \w+ new$/)
+      .waitFor({ timeout: 120_000 });
+    await page.getByRole('tab', { name: 'WhatsApp' }).click();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Baixar backup' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^whatsapp-session-ins_\w+-\d{4}-\d{2}-\d{2}\.tar\.gz$/);
+    await page.getByText('Backup pronto').waitFor();
+    await page.getByLabel('Arquivo de backup (.tar.gz)').setInputFiles(await download.path());
+    await page.getByRole('button', { name: 'Restaurar backup' }).click();
+    await page.getByText('Isto troca a sessão atual pela do arquivo').waitFor();
+    await expectAccessible(page, 'whatsapp session backup');
+    await screenshots(page, 'instance-whatsapp-backup');
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Restaurar backup' }).click();
+    await page.getByText('Sessão restaurada: o bot reinicia com ela.').waitFor({ timeout: 90_000 });
+    await page.getByRole('tab', { name: 'Logs' }).click();
+    await page
+      .getByTestId('log-terminal')
+      .getByText(/^session \w+ restored$/)
+      .waitFor({ timeout: 90_000 });
+  });
+
   it('shows an API error in the user’s language', async () => {
     await page.goto(`${api.url}/instances/new`);
     await page.getByLabel('Nome', { exact: true }).fill('segundo');

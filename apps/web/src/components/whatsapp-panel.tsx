@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import { useI18n } from '@/i18n/client';
 import { api } from '@/lib/api';
 import { ProblemAlert } from './problem-alert';
+import { SessionBackup } from './session-backup';
 
 type Whatsapp = {
   qr: { payload: string; svg: string; seenAt: string; expiresAt: string } | null;
@@ -117,6 +118,7 @@ export function WhatsappPanel({ instanceId }: { instanceId: string }) {
         </div>
       )}
       <ProblemAlert error={error} />
+      <SessionBackup instanceId={instanceId} />
     </section>
   );
 }
