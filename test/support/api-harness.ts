@@ -24,7 +24,8 @@ export type TestApi = {
   readonly payments: PaymentsService | undefined;
   readonly mails: Mail[];
   readonly dataDir: string;
-  stop(): Promise<void>;
+  /** Stops the platform; with `keepBots`, bots (containers and volumes) stay on the runtime, as in a real platform restart. */
+  stop(options?: { keepBots?: boolean }): Promise<void>;
   /** Stops and removes everything the harness created. */
   close(): Promise<void>;
 };
@@ -84,7 +85,7 @@ export async function startTestApi(options: HarnessOptions): Promise<TestApi> {
   let worker: Worker | undefined;
   let payments: PaymentsService | undefined;
   const paymentsOption = options.payments ? { config: loadPaymentsConfig(env), overrides: options.payments === true ? {} : options.payments } : undefined;
-  let stopAll: () => Promise<void>;
+  let stopAll: (keepBots: boolean) => Promise<void>;
   if (options.worker || options.web) {
     const running = await startPlatform(config, loadWorkerConfig(env), {
       log: { info: () => undefined, error: (line) => process.stderr.write(`${line}\n`) },
@@ -98,11 +99,11 @@ export async function startTestApi(options: HarnessOptions): Promise<TestApi> {
     worker = running.worker;
     payments = running.payments;
     platform = running.platform;
-    stopAll = async () => {
+    stopAll = async (keepBots) => {
       // Leave nothing running on the machine: remove every instance this test created from the runtime.
       const ids = (await running.infrastructure.database.db.select({ id: tables.instances.id }).from(tables.instances)).map((row) => row.id);
       await running.stop();
-      for (const id of ids) await running.worker.runtime.remove(id, { keepData: false }).catch(() => undefined);
+      if (!keepBots) for (const id of ids) await running.worker.runtime.remove(id, { keepData: false }).catch(() => undefined);
     };
   } else if (paymentsOption) {
     // The payments service shares the API's infrastructure (embedded PGlite has one connection).
@@ -129,10 +130,10 @@ export async function startTestApi(options: HarnessOptions): Promise<TestApi> {
   }
   if (!options.web) await app.listen(port, '127.0.0.1');
   let stopped = false;
-  const stop = async () => {
+  const stop = async (stopOptions: { keepBots?: boolean } = {}) => {
     if (stopped) return;
     stopped = true;
-    await stopAll();
+    await stopAll(stopOptions.keepBots ?? false);
   };
   return {
     url,

@@ -325,6 +325,47 @@ describe('WhatsApp session backups', () => {
   });
 });
 
+describe('never two copies', () => {
+  it('has at most one container for an instance at any moment during rapid redeploys, restarts and plan changes', async () => {
+    const client = await signUp();
+    const bot = await create(client, 'one-copy', fixtures.sessionBot);
+    await waitForInstance(client, bot.id, (i) => i.status === 'running');
+    // Sample the engine all along: running containers labelled with this instance.
+    let worst = 0;
+    let samples = 0;
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        const running = await docker.listContainers({ filters: { label: [`zapdeploy.instance=${bot.id}`], status: ['running', 'restarting'] } });
+        worst = Math.max(worst, running.length);
+        samples += 1;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    })();
+    const burst = [
+      client.post(`/api/v1/instances/${bot.id}/redeploy`),
+      client.post(`/api/v1/instances/${bot.id}/restart`),
+      client.post(`/api/v1/instances/${bot.id}/redeploy`),
+      client.patch(`/api/v1/instances/${bot.id}`, { env: { ROUND: '1' } }),
+      client.post(`/api/v1/instances/${bot.id}/restart`),
+      client.patch(`/api/v1/instances/${bot.id}`, { planId: 'plan_bot_plus' }),
+      client.post(`/api/v1/instances/${bot.id}/redeploy`),
+    ];
+    for (const request of burst) expect((await request).status).toBeLessThan(300);
+    await waitForInstance(client, bot.id, (i) => i.status === 'running' && i.currentDeployment?.number === 4 && i.currentDeployment.status === 'live');
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    sampling = false;
+    await sampler;
+    expect(samples).toBeGreaterThan(20);
+    expect(worst).toBe(1);
+    expect(await docker.listContainers({ all: true, filters: { label: [`zapdeploy.instance=${bot.id}`] } })).toHaveLength(1);
+    // The session made at the first start is the one every later start found.
+    const logs = ((await client.get(`/api/v1/instances/${bot.id}/logs?limit=2000`)).body.items as { line: string }[]).map((l) => l.line);
+    expect(logs.filter((l) => / new$/.test(l))).toHaveLength(1);
+    await client.delete(`/api/v1/instances/${bot.id}`);
+  });
+});
+
 describe('disk', () => {
   it('pauses an instance that goes over its plan’s disk, saying why', async () => {
     const client = await signUp();
