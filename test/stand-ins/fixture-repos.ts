@@ -99,8 +99,9 @@ export const fixtures = {
     'package.json': JSON.stringify({ name: 'session-bot', scripts: { start: 'node index.js' } }),
     'index.js': [
       "const fs = require('node:fs');",
-      "const file = 'auth_info_baileys/creds.json';",
-      "fs.mkdirSync('auth_info_baileys', { recursive: true });",
+      "const dir = process.env.SESSION_DIR || 'auth_info_baileys';",
+      "const file = dir + '/creds.json';",
+      'fs.mkdirSync(dir, { recursive: true });',
       'if (fs.existsSync(file)) console.log("session " + JSON.parse(fs.readFileSync(file, "utf8")).id + " restored");',
       'else { const id = Math.random().toString(36).slice(2); fs.writeFileSync(file, JSON.stringify({ id })); console.log("session " + id + " new"); }',
       'setInterval(() => {}, 1000);',

@@ -175,6 +175,13 @@ describe('the dashboard, as a visitor would use it (pt-BR)', () => {
       .waitFor({ timeout: 90_000 });
   });
 
+  it('fills the new-instance form from a "deploy this example" link', async () => {
+    await page.goto(`${api.url}/instances/new?repo=${encodeURIComponent('https://github.com/zapdeploy/zapdeploy')}&dir=examples/baileys-bot&name=baileys-bot`);
+    await expect.poll(() => page.getByLabel('Endereço do repositório (GitHub)').inputValue()).toBe('https://github.com/zapdeploy/zapdeploy');
+    expect(await page.getByLabel('Nome', { exact: true }).inputValue()).toBe('baileys-bot');
+    expect(await page.locator('#rootDir').inputValue()).toBe('examples/baileys-bot');
+  });
+
   it('shows an API error in the user’s language', async () => {
     await page.goto(`${api.url}/instances/new`);
     await page.getByLabel('Nome', { exact: true }).fill('segundo');

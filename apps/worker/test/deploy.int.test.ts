@@ -281,6 +281,23 @@ describe('WhatsApp sessions', () => {
   });
 });
 
+describe('WhatsApp sessions in folders of their own name', () => {
+  it('keeps auth_info_<name> across a redeploy and a restart', async () => {
+    const client = await signUp();
+    const bot = await create(client, 'custom-session', fixtures.sessionBot, 'plan_bot', { env: { SESSION_DIR: 'auth_info_loja_centro' } });
+    const first = await waitForLog(client, `/api/v1/instances/${bot.id}/logs`, / new$/, 180_000);
+    const id = first.find((l) => / new$/.test(l.line))?.line.split(' ')[1] ?? '';
+    const restored = async () =>
+      ((await client.get(`/api/v1/instances/${bot.id}/logs?limit=2000`)).body.items as { line: string }[]).filter((l) => l.line === `session ${id} restored`)
+        .length;
+    await client.post(`/api/v1/instances/${bot.id}/redeploy`);
+    await expect.poll(restored, { timeout: 120_000, interval: 500 }).toBe(1);
+    await client.post(`/api/v1/instances/${bot.id}/restart`);
+    await expect.poll(restored, { timeout: 60_000, interval: 500 }).toBe(2);
+    await client.delete(`/api/v1/instances/${bot.id}`);
+  });
+});
+
 describe('WhatsApp session backups', () => {
   it('downloads a backup of the session and restores it after a log out, for the owner only', async () => {
     const client = await signUp();

@@ -224,6 +224,8 @@ const ptBR = {
   'bill.methodName.card': 'Cartão',
   'bill.guest': 'Crie sua conta grátis para pagar um plano: o pagamento fica no seu nome e seu bot continua com você.',
   'bill.guestCta': 'Criar conta',
+  'new.chromiumHint':
+    'Bots com navegador (whatsapp-web.js, venom, WPPConnect, puppeteer) precisam de pelo menos 512 MB: com este plano o Chromium cai por falta de memória. Escolha Bot Plus ou Pro para eles.',
   'new.paidHint': 'Planos pagos: a instância é criada agora e sobe assim que o pagamento (Pix ou cartão) for aprovado.',
 } as const;
 
@@ -454,6 +456,8 @@ const en: Dictionary = {
   'bill.methodName.card': 'Card',
   'bill.guest': 'Create your free account to pay for a plan: the payment is in your name and your bot stays with you.',
   'bill.guestCta': 'Create account',
+  'new.chromiumHint':
+    'Browser bots (whatsapp-web.js, venom, WPPConnect, puppeteer) need at least 512 MB: on this plan Chromium runs out of memory. Choose Bot Plus or Pro for them.',
   'new.paidHint': 'Paid plans: the instance is created now and starts as soon as the payment (Pix or card) is approved.',
 };
 
@@ -681,6 +685,8 @@ const es: Dictionary = {
   'bill.methodName.card': 'Tarjeta',
   'bill.guest': 'Crea tu cuenta gratis para pagar un plan: el pago queda a tu nombre y tu bot sigue contigo.',
   'bill.guestCta': 'Crear cuenta',
+  'new.chromiumHint':
+    'Los bots con navegador (whatsapp-web.js, venom, WPPConnect, puppeteer) necesitan al menos 512 MB: con este plan Chromium se queda sin memoria. Elige Bot Plus o Pro para ellos.',
   'new.paidHint': 'Planes de pago: la instancia se crea ahora y arranca en cuanto se apruebe el pago (Pix o tarjeta).',
 };
 

@@ -22,6 +22,8 @@ export default function NewInstancePage() {
   const [repos, setRepos] = useState<GithubRepo[]>([]);
   const [repoUrl, setRepoUrl] = useState('');
   const [branch, setBranch] = useState('');
+  const [name, setName] = useState('');
+  const [rootDir, setRootDir] = useState('');
   const [env, setEnv] = useState<EnvRow[]>([]);
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
@@ -33,6 +35,14 @@ export default function NewInstancePage() {
   useEffect(() => {
     api<Plan[]>('/api/v1/plans', { locale }).then(setPlans, setError);
   }, [locale]);
+  // "Deploy this example" links: /instances/new?repo=…&dir=…&name=…&branch=…
+  useEffect(() => {
+    const query = new URLSearchParams(window.location.search);
+    setRepoUrl((current) => current || query.get('repo') || '');
+    setRootDir((current) => current || query.get('dir') || '');
+    setName((current) => current || query.get('name') || '');
+    setBranch((current) => current || query.get('branch') || '');
+  }, []);
   useEffect(() => {
     if (features?.githubApp && me && !me.user.isGuest) {
       api<{ items: GithubRepo[] }>('/api/v1/github/repos').then(
@@ -92,6 +102,8 @@ export default function NewInstancePage() {
           <input
             id="name"
             name="name"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
             required
             maxLength={48}
             placeholder={t('new.namePlaceholder')}
@@ -163,7 +175,15 @@ export default function NewInstancePage() {
           </div>
           <div className="field">
             <label htmlFor="rootDir">{t('new.rootDir')}</label>
-            <input id="rootDir" name="rootDir" className="mono" placeholder="./" aria-describedby="rootDir-hint" />
+            <input
+              id="rootDir"
+              name="rootDir"
+              className="mono"
+              placeholder="./"
+              value={rootDir}
+              onChange={(e) => setRootDir(e.target.value)}
+              aria-describedby="rootDir-hint"
+            />
             <span className="hint" id="rootDir-hint">
               {t('new.rootDirHint')}
             </span>
@@ -187,6 +207,11 @@ export default function NewInstancePage() {
               </option>
             ))}
           </select>
+          {(plans.find((plan) => plan.id === planChoice)?.memoryMb ?? 0) < 512 ? (
+            <span className="hint" id="plan-chromium">
+              {t('new.chromiumHint')}
+            </span>
+          ) : null}
           {!isGuest && plans.find((plan) => plan.id === planChoice)?.tier === 'production' ? (
             <span className="hint" id="plan-paid">
               {t('new.paidHint')}
