@@ -22,6 +22,18 @@ export default defineConfig({
       },
       {
         test: {
+          // Builds real bots from the npm registry (Chromium included): runs after the rest, one file at a time,
+          // so that its builds do not starve the browser and timing-sensitive tests.
+          name: 'heavy',
+          include: ['apps/*/test/**/*.heavy.test.ts'],
+          testTimeout: 900_000,
+          hookTimeout: 120_000,
+          pool: 'forks',
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
           // Stops and starts the machine's services: runs alone, after the rest (scripts/test.mjs).
           name: 'disruptive',
           include: ['apps/*/test/**/*.disruptive.test.ts'],

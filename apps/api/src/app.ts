@@ -21,6 +21,7 @@ import { rateLimitMiddleware } from './http/rate-limit.js';
 import type { Platform } from './infrastructure/platform.js';
 import { InstanceService } from './instances/instance.service.js';
 import { InstancesController } from './instances/instances.controller.js';
+import { RepoInspectController } from './instances/repo-inspect.controller.js';
 import { LogsController } from './logs/logs.controller.js';
 import { PlansController } from './plans/plans.controller.js';
 import { TokenService } from './tokens/token.service.js';
@@ -62,6 +63,7 @@ export async function createApiApp(platform: Platform): Promise<INestApplication
       // Before InstancesController: its `:id/:action` would otherwise take `:id/checkout`.
       BillingController,
       InstancesController,
+      RepoInspectController,
       LogsController,
       GithubController,
       GithubWebhookController,

@@ -24,6 +24,7 @@ const schema = z.object({
   ZAPDEPLOY_SUPERADMINS: commaList.default([]),
   ZAPDEPLOY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1, 'expected a positive number').default(600),
   ZAPDEPLOY_AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1, 'expected a positive number').default(30),
+  ZAPDEPLOY_ALLOW_PRIVATE_GIT_HOSTS: booleanString.default(false),
   ZAPDEPLOY_PAYMENTS_URL: urlString(['http', 'https']).default('http://127.0.0.1:4100'),
   SMTP_URL: urlString(['smtp', 'smtps']).optional(),
   MAIL_FROM: z.string().default('Zapdeploy <no-reply@localhost>'),
@@ -48,6 +49,8 @@ export type ApiConfig = {
   readonly github: GithubConfig;
   /** The payments service (checkouts, Mercado Pago notifications). */
   readonly paymentsUrl: string;
+  /** Repositories on loopback/private hosts may be inspected (tests, self-hosted git). */
+  readonly allowPrivateGitHosts: boolean;
   readonly smtpUrl: string | undefined;
   readonly mailFrom: string;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
@@ -77,6 +80,7 @@ export function loadApiConfig(env: Env): ApiConfig {
     authRateLimitPerMinute: e.ZAPDEPLOY_AUTH_RATE_LIMIT_PER_MINUTE,
     github,
     paymentsUrl: stripSlash(e.ZAPDEPLOY_PAYMENTS_URL),
+    allowPrivateGitHosts: e.ZAPDEPLOY_ALLOW_PRIVATE_GIT_HOSTS,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     logLevel: e.LOG_LEVEL,

@@ -383,6 +383,27 @@ describe('never two copies', () => {
   });
 });
 
+describe('looking at a repository before deploying it', () => {
+  it('says what will run, that a browser bot needs Chromium, or what is missing, in the user’s language', async () => {
+    const node = await git.commit(`inspect-node-${Date.now()}`, fixtures.nodeBot);
+    const answer = await user.post('/api/v1/repositories/inspect', { repoUrl: node });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ ok: true, kind: 'node', packageManager: 'npm', chromium: false });
+    const browser = await git.commit(`inspect-browser-${Date.now()}`, {
+      'package.json': JSON.stringify({ name: 'b', scripts: { start: 'node index.js' }, dependencies: { 'whatsapp-web.js': '1.34.7' } }),
+      'index.js': '',
+    });
+    expect((await user.post('/api/v1/repositories/inspect', { repoUrl: browser })).body).toMatchObject({ ok: true, chromium: true });
+    const unknown = await git.commit(`inspect-unknown-${Date.now()}`, fixtures.unknown);
+    const missing = await user.post('/api/v1/repositories/inspect', { repoUrl: unknown });
+    expect(missing.body).toMatchObject({ ok: false, problem: { code: 'unknown_project' } });
+    expect((missing.body.problem as { detail: string }).detail).toMatch(/package\.json/);
+    const folder = await user.post('/api/v1/repositories/inspect', { repoUrl: node, rootDir: 'nope' });
+    expect(folder.body).toMatchObject({ ok: false, problem: { code: 'root_dir_not_found' } });
+    expect((await new TestClient(api.url).post('/api/v1/repositories/inspect', { repoUrl: node })).status).toBe(401);
+  });
+});
+
 describe('disk', () => {
   it('pauses an instance that goes over its plan’s disk, saying why', async () => {
     const client = await signUp();

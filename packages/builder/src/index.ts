@@ -4,5 +4,5 @@ export { detectBuild, parseKeyValue, type SourceView } from './detect.js';
 export { CA_IN_CONTEXT, GENERATED_DOCKERFILE, generateDockerfile } from './dockerfile.js';
 export { SourceError } from './errors.js';
 export { assertPublicGitHost, isPrivateAddress } from './host-guard.js';
-export { type PreparedSource, type PrepareRequest, prepareSource } from './prepare-source.js';
+export { type InspectRequest, inspectSource, type PreparedSource, type PrepareRequest, prepareSource } from './prepare-source.js';
 export { SESSION_FOLDERS, sessionEntrypoint } from './session-entrypoint.js';

@@ -1,6 +1,6 @@
 import { copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { BuildPlan } from './build-plan.js';
+import type { BuildPlan, Detection } from './build-plan.js';
 import { type CloneRequest, cloneRepository } from './clone.js';
 import { detectBuild, persistentPathsOf, type SourceView } from './detect.js';
 import { CA_IN_CONTEXT, ENTRYPOINT_IN_CONTEXT, GENERATED_DOCKERFILE, generateDockerfile } from './dockerfile.js';
@@ -54,6 +54,24 @@ export async function prepareSource(request: PrepareRequest): Promise<PreparedSo
     await writeFile(path.join(contextDir, ENTRYPOINT_IN_CONTEXT), sessionEntrypoint(), { mode: 0o755 });
   }
   return { ...cloned, contextDir, dockerfile, plan: detection.plan, notes: detection.notes, persistentPaths: persistentPathsOf(source) };
+}
+
+export type InspectRequest = Omit<CloneRequest, 'dir'> & { readonly workDir: string; readonly rootDir: string };
+
+/** Clone → detect, nothing built: what a deploy of this repository would do (or what it lacks), before it starts. */
+export async function inspectSource(request: InspectRequest): Promise<{ commitSha: string; branch: string; detection: Detection }> {
+  await rm(request.workDir, { recursive: true, force: true });
+  await mkdir(path.dirname(request.workDir), { recursive: true });
+  try {
+    const cloned = await cloneRepository({ ...request, dir: request.workDir });
+    const contextDir = path.resolve(request.workDir, request.rootDir || '.');
+    if (!contextDir.startsWith(path.resolve(request.workDir)) || !(await isDirectory(contextDir))) {
+      throw new SourceError('root_dir_not_found', `The folder "${request.rootDir}" does not exist in the repository.`);
+    }
+    return { ...cloned, detection: detectBuild(await readSourceView(contextDir)) };
+  } finally {
+    await rm(request.workDir, { recursive: true, force: true });
+  }
 }
 
 async function readSourceView(dir: string): Promise<SourceView> {

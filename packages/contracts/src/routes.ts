@@ -41,6 +41,24 @@ const SignInEmailSchema = z.object({ email: z.email(), password: z.string() }).m
 const AuthUserSchema = z
   .object({ token: z.string().nullable().optional(), user: z.object({ id: z.string(), email: z.string(), name: z.string() }) })
   .meta({ id: 'AuthResult' });
+const InspectRequestSchema = z
+  .object({
+    repoUrl: z.string().min(1).max(500),
+    branch: z.string().min(1).max(200).optional(),
+    rootDir: z.string().max(300).optional(),
+  })
+  .meta({ id: 'InspectRepository' });
+const InspectResultSchema = z
+  .object({
+    ok: z.boolean(),
+    kind: z.enum(['node', 'python', 'dockerfile']).optional(),
+    packageManager: z.enum(['npm', 'pnpm', 'yarn']).optional(),
+    start: z.string().optional().describe('The command the bot starts with'),
+    chromium: z.boolean().optional().describe('The bot drives a browser: Chromium is installed; plans under 512 MB are too small'),
+    branch: z.string().optional(),
+    problem: z.object({ code: z.string(), detail: z.string() }).optional().describe('Why a deploy would fail, and what to add'),
+  })
+  .meta({ id: 'InspectResult' });
 const SessionTransferSchema = z
   .object({
     id: z.string(),
@@ -310,6 +328,15 @@ export const routes = {
     tag: 'billing',
     auth: 'public',
     responses: { 200: { description: 'Stored for processing' }, 401: { description: 'Bad or stale signature' } },
+  },
+  inspectRepository: {
+    method: 'post',
+    path: '/api/v1/repositories/inspect',
+    summary: 'What a deploy of a repository would do (kind, start command, Chromium), or what it lacks — before deploying',
+    tag: 'instances',
+    auth: 'user',
+    body: InspectRequestSchema,
+    responses: { 200: { description: 'The detection', schema: InspectResultSchema } },
   },
   sessionBackup: {
     method: 'post',

@@ -84,9 +84,11 @@ export function SessionBackup({ instanceId }: { instanceId: string }) {
           {phase === 'backup' ? t('wa.backupWorking') : t('wa.backup')}
         </button>
         {phase === 'backup-ready' && download ? (
-          <a href={download} className="small" role="status">
-            {t('wa.backupReady')}
-          </a>
+          <span role="status">
+            <a href={download} className="small">
+              {t('wa.backupReady')}
+            </a>
+          </span>
         ) : null}
       </div>
       {phase === 'backup-none' ? (

@@ -1,8 +1,9 @@
 'use client';
 
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useI18n } from '@/i18n/client';
 import { api } from '@/lib/api';
+import { useWhatsappEvents, type WhatsappEvent } from '@/lib/use-events';
 import { ProblemAlert } from './problem-alert';
 import { SessionBackup } from './session-backup';
 
@@ -21,22 +22,26 @@ export function WhatsappPanel({ instanceId }: { instanceId: string }) {
   const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<unknown>();
 
-  useEffect(() => {
-    let stopped = false;
-    const load = () =>
+  const load = useCallback(
+    () =>
       api<Whatsapp>(`/api/v1/instances/${instanceId}/whatsapp`).then(
-        (value) => !stopped && setState(value),
+        (value) => setState(value),
         () => undefined,
-      );
+      ),
+    [instanceId],
+  );
+  // Pushed: each new QR, pairing code or connection change arrives as an event; a slow poll covers a lost stream.
+  const onEvent = useCallback((event: WhatsappEvent) => event.instanceId === instanceId && void load(), [instanceId, load]);
+  useWhatsappEvents(onEvent);
+  useEffect(() => {
     void load();
-    const poll = setInterval(load, 1500);
+    const poll = setInterval(load, 10_000);
     const tick = setInterval(() => setNow(Date.now()), 1000);
     return () => {
-      stopped = true;
       clearInterval(poll);
       clearInterval(tick);
     };
-  }, [instanceId]);
+  }, [load]);
 
   if (!state) return <p className="muted">{t('common.loading')}</p>;
   const secondsLeft = state.qr ? Math.max(0, Math.round((new Date(state.qr.expiresAt).getTime() - now) / 1000)) : 0;

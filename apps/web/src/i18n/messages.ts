@@ -226,6 +226,13 @@ const ptBR = {
   'bill.guestCta': 'Criar conta',
   'new.chromiumHint':
     'Bots com navegador (whatsapp-web.js, venom, WPPConnect, puppeteer) precisam de pelo menos 512 MB: com este plano o Chromium cai por falta de memória. Escolha Bot Plus ou Pro para eles.',
+  'new.detecting': 'Olhando o repositório…',
+  'new.detected': 'Detectado: {0} · inicia com “{1}”',
+  'new.detectedKind': 'Detectado: {0}',
+  'new.kindDockerfile': 'Dockerfile do próprio repositório',
+  'new.detectedChromium': 'usa navegador (Chromium incluído na imagem)',
+  'new.chromiumWarn':
+    'Este bot usa um navegador (whatsapp-web.js, venom, WPPConnect ou puppeteer) e precisa de pelo menos 512 MB: escolha Bot Plus ou Pro, senão o Chromium cai por falta de memória.',
   'new.paidHint': 'Planos pagos: a instância é criada agora e sobe assim que o pagamento (Pix ou cartão) for aprovado.',
 } as const;
 
@@ -458,6 +465,13 @@ const en: Dictionary = {
   'bill.guestCta': 'Create account',
   'new.chromiumHint':
     'Browser bots (whatsapp-web.js, venom, WPPConnect, puppeteer) need at least 512 MB: on this plan Chromium runs out of memory. Choose Bot Plus or Pro for them.',
+  'new.detecting': 'Looking at the repository…',
+  'new.detected': 'Detected: {0} · starts with “{1}”',
+  'new.detectedKind': 'Detected: {0}',
+  'new.kindDockerfile': 'the repository’s own Dockerfile',
+  'new.detectedChromium': 'uses a browser (Chromium included in the image)',
+  'new.chromiumWarn':
+    'This bot uses a browser (whatsapp-web.js, venom, WPPConnect or puppeteer) and needs at least 512 MB: choose Bot Plus or Pro, or Chromium will run out of memory.',
   'new.paidHint': 'Paid plans: the instance is created now and starts as soon as the payment (Pix or card) is approved.',
 };
 
@@ -687,6 +701,13 @@ const es: Dictionary = {
   'bill.guestCta': 'Crear cuenta',
   'new.chromiumHint':
     'Los bots con navegador (whatsapp-web.js, venom, WPPConnect, puppeteer) necesitan al menos 512 MB: con este plan Chromium se queda sin memoria. Elige Bot Plus o Pro para ellos.',
+  'new.detecting': 'Mirando el repositorio…',
+  'new.detected': 'Detectado: {0} · arranca con “{1}”',
+  'new.detectedKind': 'Detectado: {0}',
+  'new.kindDockerfile': 'Dockerfile del propio repositorio',
+  'new.detectedChromium': 'usa navegador (Chromium incluido en la imagen)',
+  'new.chromiumWarn':
+    'Este bot usa un navegador (whatsapp-web.js, venom, WPPConnect o puppeteer) y necesita al menos 512 MB: elige Bot Plus o Pro, o Chromium se quedará sin memoria.',
   'new.paidHint': 'Planes de pago: la instancia se crea ahora y arranca en cuanto se apruebe el pago (Pix o tarjeta).',
 };
 

@@ -24,6 +24,7 @@ export default function NewInstancePage() {
   const [branch, setBranch] = useState('');
   const [name, setName] = useState('');
   const [rootDir, setRootDir] = useState('');
+  const [inspection, setInspection] = useState<Inspection | 'checking'>();
   const [env, setEnv] = useState<EnvRow[]>([]);
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
@@ -35,6 +36,29 @@ export default function NewInstancePage() {
   useEffect(() => {
     api<Plan[]>('/api/v1/plans', { locale }).then(setPlans, setError);
   }, [locale]);
+  // What the repository will run as, looked at before deploying (debounced while typing).
+  useEffect(() => {
+    if (!me || !/^https?:\/\/\S+\/\S+/.test(repoUrl.trim())) {
+      setInspection(undefined);
+      return;
+    }
+    let cancelled = false;
+    const timer = setTimeout(() => {
+      setInspection('checking');
+      api<Inspection>('/api/v1/repositories/inspect', {
+        method: 'POST',
+        body: { repoUrl: repoUrl.trim(), ...(branch.trim() ? { branch: branch.trim() } : {}), ...(rootDir.trim() ? { rootDir: rootDir.trim() } : {}) },
+        locale,
+      }).then(
+        (result) => !cancelled && setInspection(result),
+        () => !cancelled && setInspection(undefined),
+      );
+    }, 700);
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
+  }, [me, repoUrl, branch, rootDir, locale]);
   // "Deploy this example" links: /instances/new?repo=…&dir=…&name=…&branch=…
   useEffect(() => {
     const query = new URLSearchParams(window.location.search);
@@ -131,6 +155,7 @@ export default function NewInstancePage() {
             {t('new.repoUrlHint')}
           </span>
           {errorOf('repoUrl')}
+          <Detected inspection={inspection} />
         </div>
         {repos.length > 0 ? (
           <div className="field">
@@ -208,9 +233,15 @@ export default function NewInstancePage() {
             ))}
           </select>
           {(plans.find((plan) => plan.id === planChoice)?.memoryMb ?? 0) < 512 ? (
-            <span className="hint" id="plan-chromium">
-              {t('new.chromiumHint')}
-            </span>
+            typeof inspection === 'object' && inspection.chromium ? (
+              <span className="alert error small" id="plan-chromium" role="alert" style={{ marginTop: '.5rem' }}>
+                {t('new.chromiumWarn')}
+              </span>
+            ) : (
+              <span className="hint" id="plan-chromium">
+                {t('new.chromiumHint')}
+              </span>
+            )
           ) : null}
           {!isGuest && plans.find((plan) => plan.id === planChoice)?.tier === 'production' ? (
             <span className="hint" id="plan-paid">
@@ -242,5 +273,42 @@ export default function NewInstancePage() {
         </div>
       </form>
     </div>
+  );
+}
+
+type Inspection = {
+  ok: boolean;
+  kind?: 'node' | 'python' | 'dockerfile';
+  packageManager?: string;
+  start?: string;
+  chromium?: boolean;
+  problem?: { code: string; detail: string };
+};
+
+/** What the repository will run as (or what it lacks), said before the deploy. */
+function Detected({ inspection }: { inspection: Inspection | 'checking' | undefined }) {
+  const { t } = useI18n();
+  if (!inspection) return null;
+  if (inspection === 'checking')
+    return (
+      <span className="hint" role="status">
+        {t('new.detecting')}
+      </span>
+    );
+  if (inspection.problem) {
+    return (
+      <span className="alert info small" role="status" style={{ marginTop: '.5rem' }} data-testid="detected">
+        {inspection.problem.detail}
+      </span>
+    );
+  }
+  if (!inspection.kind) return null;
+  const kind =
+    inspection.kind === 'dockerfile' ? t('new.kindDockerfile') : inspection.kind === 'python' ? 'Python' : `Node.js (${inspection.packageManager ?? 'npm'})`;
+  return (
+    <span className="hint" role="status" data-testid="detected">
+      {inspection.start ? t('new.detected', kind, inspection.start) : t('new.detectedKind', kind)}
+      {inspection.chromium ? ` · ${t('new.detectedChromium')}` : ''}
+    </span>
   );
 }
