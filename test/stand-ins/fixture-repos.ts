@@ -86,9 +86,11 @@ export const fixtures = {
     'package.json': JSON.stringify({ name: 'builderbot-like', scripts: { start: 'node index.js' }, dependencies: { qrcode: '1.5.4' } }),
     'index.js': [
       "const QRCode = require('qrcode');",
-      "QRCode.toFile('bot.qr.png', process.env.P, { margin: 4 }).then(() => {",
+      "const file = process.env.QR_FILE || 'bot.qr.png';",
+      'QRCode.toFile(file, process.env.P, { margin: 4 }).then(() => {',
       "  console.log('⚡⚡ ACTION REQUIRED ⚡⚡');",
       "  console.log('You must scan the QR Code');",
+      "  console.log('👌 ' + file);",
       "  console.log('Remember that the QR code updates every minute');",
       '});',
       'setInterval(() => {}, 1000);',

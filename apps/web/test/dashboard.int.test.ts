@@ -56,7 +56,9 @@ describe('the dashboard, as a visitor would use it (pt-BR)', () => {
     const repoUrl = await git.commit(`web-bot-${Date.now()}`, fixtures.nodeBot);
     await page.getByLabel('Nome', { exact: true }).fill('meu-bot');
     await page.getByLabel('Endereço do repositório (GitHub)').fill(repoUrl);
-    await expect.poll(() => page.getByTestId('detected').textContent(), { timeout: 30_000 }).toMatch(/^Detectado: Node\.js \(npm\) · inicia com “npm (run )?start”$/);
+    await expect
+      .poll(() => page.getByTestId('detected').textContent(), { timeout: 30_000 })
+      .toMatch(/^Detectado: Node\.js \(npm\) · inicia com “npm (run )?start”$/);
     await page.getByRole('button', { name: 'Criar e fazer deploy' }).click();
     await page.waitForURL('**/instances/ins_*');
     instanceUrl = page.url();

@@ -1,12 +1,20 @@
 import { decodeQrPng, INITIAL_STATE, nextState, QrDetector, type WhatsappState } from '@zapdeploy/domain';
 import { type LogStore, logKeys } from '@zapdeploy/logstore';
 
-type Watch = { detector: QrDetector; state: WhatsappState; idle: NodeJS.Timeout | undefined; png: NodeJS.Timeout | undefined };
+type Watch = {
+  detector: QrDetector;
+  state: WhatsappState;
+  idle: NodeJS.Timeout | undefined;
+  png: NodeJS.Timeout | undefined;
+  /** QR image names to read: the usual ones, and any `<name>.qr.png` the bot mentions (BuilderBot's provider name). */
+  pngNames: string[];
+};
 
 const IDLE_FLUSH_MS = 300;
 /** BuilderBot announces its QR in the logs and writes it as an image beside the code. */
 const PNG_HINT = /ACTION REQUIRED|qr\.png|scan the qr|escanea(?:r)? el (?:c[oó]digo )?qr|escaneie o qr|leia o qr/i;
 const PNG_NAMES = ['bot.qr.png', 'qr.png'];
+const PNG_NAMED = /\b([A-Za-z0-9_-][A-Za-z0-9_.-]{0,80}\.qr\.png)\b/;
 const PNG_POLL_MS = 3_000;
 const PNG_POLLS = 100;
 
@@ -28,6 +36,8 @@ export class WhatsappWatcher {
   onLine(instanceId: string, line: string): void {
     const watch = this.watch(instanceId);
     this.apply(instanceId, watch, line, watch.detector.push(line));
+    const named = PNG_NAMED.exec(line)?.[1];
+    if (named && !named.includes('..') && !watch.pngNames.includes(named)) watch.pngNames.unshift(named);
     if (PNG_HINT.test(line) && !watch.png) this.pollPng(instanceId, watch, PNG_POLLS);
     if (watch.idle) clearTimeout(watch.idle);
     watch.idle = setTimeout(() => {
@@ -43,7 +53,7 @@ export class WhatsappWatcher {
       async () => {
         watch.png = undefined;
         if (this.watches.get(instanceId) !== watch || watch.state.connection === 'connected' || left <= 0) return;
-        for (const name of PNG_NAMES) {
+        for (const name of watch.pngNames) {
           const png = await this.readFile(instanceId, name).catch(() => undefined);
           const payload = png ? decodeQrPng(png) : undefined;
           if (payload) {
@@ -86,7 +96,7 @@ export class WhatsappWatcher {
   private watch(instanceId: string): Watch {
     let watch = this.watches.get(instanceId);
     if (!watch) {
-      watch = { detector: new QrDetector(), state: INITIAL_STATE, idle: undefined, png: undefined };
+      watch = { detector: new QrDetector(), state: INITIAL_STATE, idle: undefined, png: undefined, pngNames: [...PNG_NAMES] };
       this.watches.set(instanceId, watch);
     }
     return watch;

@@ -217,6 +217,14 @@ describe('WhatsApp pairing', () => {
         interval: 300,
       })
       .toBe(payload);
+    // A provider with its own name writes <name>.qr.png, and says so.
+    const named = await create(client, 'builderbot-named', fixtures.builderbotQrBot, 'plan_bot', { env: { P: `${payload}9`, QR_FILE: 'loja.qr.png' } });
+    await expect
+      .poll(async () => ((await client.get(`/api/v1/instances/${named.id}/whatsapp`)).body.qr as { payload: string } | null)?.payload, {
+        timeout: 180_000,
+        interval: 300,
+      })
+      .toBe(`${payload}9`);
   });
 
   it('serves the QR as a clean SVG with its expiry', async () => {
