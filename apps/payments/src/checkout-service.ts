@@ -133,7 +133,12 @@ export class CheckoutService {
     const target = await plans.findById(planId);
     if (!target) throw notFound('plan');
     if (!current || !inPaidPeriod(current, now)) {
-      if (current && current.state !== 'ended') await billing.save(instanceId, current.ownerId, { ...current, state: 'ended', scheduledPlanId: null });
+      // Nothing paid to wait for: the free plan ends billing; another paid plan is what the next payment buys
+      // (grace and suspension go on — a cheaper plan is no way out of paying).
+      if (current && current.state !== 'ended') {
+        const free = target.tier !== 'production';
+        await billing.save(instanceId, current.ownerId, free ? { ...current, state: 'ended', scheduledPlanId: null } : { ...current, planId: target.id, scheduledPlanId: null });
+      }
       if (current?.preapprovalId) await this.deps.subscriptions.retarget(instanceId, target.id);
       return { effective: 'now', at: null };
     }

@@ -337,8 +337,8 @@ describe('plans per instance', () => {
 describe('renewal and dunning', () => {
   it('reminds, gives grace, pauses an unpaid instance ("pagamento pendente"), resumes it when paid, and deletes after retention', async () => {
     const client = await user();
-    const bot = await instance(client, 'devedora', 'plan_bot');
-    const pay = () => payByPix(client, bot.id, 'plan_bot');
+    const bot = await instance(client, 'devedora', 'plan_bot_plus');
+    const pay = () => payByPix(client, bot.id, 'plan_bot_plus');
     await pay();
     await eventually(
       () => client.get(`/api/v1/instances/${bot.id}`),
@@ -362,6 +362,10 @@ describe('renewal and dunning', () => {
     await settle();
     expect((await client.get(`/api/v1/instances/${bot.id}`)).body.desiredState).toBe('running');
 
+    // Moving to a cheaper paid plan during grace changes what the next payment buys, not the grace.
+    const cheaper = await client.patch(`/api/v1/instances/${bot.id}`, { planId: 'plan_bot' });
+    expect(cheaper.status).toBe(200);
+    expect((await billing(client, bot.id)).billing?.state).toBe('grace');
     now += 4 * DAY;
     expect(await dunning()).toEqual([`${bot.id}:suspend`]);
     const paused = await eventually(
