@@ -137,7 +137,11 @@ export class CheckoutService {
       // (grace and suspension go on — a cheaper plan is no way out of paying).
       if (current && current.state !== 'ended') {
         const free = target.tier !== 'production';
-        await billing.save(instanceId, current.ownerId, free ? { ...current, state: 'ended', scheduledPlanId: null } : { ...current, planId: target.id, scheduledPlanId: null });
+        await billing.save(
+          instanceId,
+          current.ownerId,
+          free ? { ...current, state: 'ended', scheduledPlanId: null } : { ...current, planId: target.id, scheduledPlanId: null },
+        );
       }
       if (current?.preapprovalId) await this.deps.subscriptions.retarget(instanceId, target.id);
       return { effective: 'now', at: null };
