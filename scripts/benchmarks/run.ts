@@ -19,7 +19,11 @@ const rows: Row[] = [];
 const fmt = (ms: number) => `${Math.round(ms)} ms`;
 
 const git = await new GitServer().start();
-const api = await startTestApi({ mode: 'full', web: true, env: { ZAPDEPLOY_PUBLIC_SIGNUPS: 'false', ZAPDEPLOY_RESYNC_SECONDS: '15' } });
+const api = await startTestApi({
+  mode: 'full',
+  web: true,
+  env: { ZAPDEPLOY_PUBLIC_SIGNUPS: 'false', ZAPDEPLOY_RESYNC_SECONDS: '15', ZAPDEPLOY_RATE_LIMIT_PER_MINUTE: '100000' },
+});
 const client = new TestClient(api.url);
 await client.post('/api/auth/sign-up/email', { email: 'bench@example.com', password: 'cavalo-bateria-grampo', name: 'Bench' });
 
@@ -114,6 +118,7 @@ try {
     headers: { cookie: client.cookieHeader() },
     signal: controller.signal,
   });
+  if (response.status !== 200) throw new Error(`log stream answered ${response.status}: ${await response.text()}`);
   const reader = response.body?.getReader();
   const decoder = new TextDecoder();
   let buffer = '';

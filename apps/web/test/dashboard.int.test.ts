@@ -74,6 +74,10 @@ describe('the dashboard, as a visitor would use it (pt-BR)', () => {
       .getByText(/^build ok/)
       .waitFor({ timeout: 30_000 });
     await screenshots(page, 'instance-deploys');
+    // Guests are told plainly that paying needs an account, and that the bot stays with them.
+    await page.getByRole('tab', { name: 'Plano e pagamento' }).click();
+    await page.getByText('Crie sua conta grátis para pagar um plano').waitFor();
+    await expectAccessible(page, 'billing (guest)');
     await page.getByRole('tab', { name: 'Logs' }).click();
   });
 
