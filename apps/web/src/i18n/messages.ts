@@ -233,6 +233,10 @@ const ptBR = {
   'new.detectedChromium': 'usa navegador (Chromium incluído na imagem)',
   'new.chromiumWarn':
     'Este bot usa um navegador (whatsapp-web.js, venom, WPPConnect ou puppeteer) e precisa de pelo menos 512 MB: escolha Bot Plus ou Pro, senão o Chromium cai por falta de memória.',
+  'new.chromiumHintGuest':
+    'Bots com navegador (whatsapp-web.js, venom, WPPConnect, puppeteer) precisam de pelo menos 512 MB, mais do que o plano Dev: crie uma conta para escolher Bot Plus ou Pro.',
+  'new.chromiumWarnGuest':
+    'Este bot usa um navegador e precisa de pelo menos 512 MB, mais do que o plano Dev de visitante: crie uma conta (grátis) para escolher Bot Plus ou Pro.',
   'new.paidHint': 'Planos pagos: a instância é criada agora e sobe assim que o pagamento (Pix ou cartão) for aprovado.',
 } as const;
 
@@ -472,6 +476,10 @@ const en: Dictionary = {
   'new.detectedChromium': 'uses a browser (Chromium included in the image)',
   'new.chromiumWarn':
     'This bot uses a browser (whatsapp-web.js, venom, WPPConnect or puppeteer) and needs at least 512 MB: choose Bot Plus or Pro, or Chromium will run out of memory.',
+  'new.chromiumHintGuest':
+    'Browser bots (whatsapp-web.js, venom, WPPConnect, puppeteer) need at least 512 MB, more than the Dev plan: create an account to choose Bot Plus or Pro.',
+  'new.chromiumWarnGuest':
+    'This bot uses a browser and needs at least 512 MB, more than the guest Dev plan: create a (free) account to choose Bot Plus or Pro.',
   'new.paidHint': 'Paid plans: the instance is created now and starts as soon as the payment (Pix or card) is approved.',
 };
 
@@ -708,6 +716,10 @@ const es: Dictionary = {
   'new.detectedChromium': 'usa navegador (Chromium incluido en la imagen)',
   'new.chromiumWarn':
     'Este bot usa un navegador (whatsapp-web.js, venom, WPPConnect o puppeteer) y necesita al menos 512 MB: elige Bot Plus o Pro, o Chromium se quedará sin memoria.',
+  'new.chromiumHintGuest':
+    'Los bots con navegador (whatsapp-web.js, venom, WPPConnect, puppeteer) necesitan al menos 512 MB, más que el plan Dev: crea una cuenta para elegir Bot Plus o Pro.',
+  'new.chromiumWarnGuest':
+    'Este bot usa un navegador y necesita al menos 512 MB, más que el plan Dev de invitado: crea una cuenta (gratis) para elegir Bot Plus o Pro.',
   'new.paidHint': 'Planes de pago: la instancia se crea ahora y arranca en cuanto se apruebe el pago (Pix o tarjeta).',
 };
 

@@ -235,11 +235,11 @@ export default function NewInstancePage() {
           {(plans.find((plan) => plan.id === planChoice)?.memoryMb ?? 0) < 512 ? (
             typeof inspection === 'object' && inspection.chromium ? (
               <span className="alert error small" id="plan-chromium" role="alert" style={{ marginTop: '.5rem' }}>
-                {t('new.chromiumWarn')}
+                {isGuest ? t('new.chromiumWarnGuest') : t('new.chromiumWarn')}
               </span>
             ) : (
               <span className="hint" id="plan-chromium">
-                {t('new.chromiumHint')}
+                {isGuest ? t('new.chromiumHintGuest') : t('new.chromiumHint')}
               </span>
             )
           ) : null}
