@@ -11,7 +11,7 @@ import { startPlatform } from '@zapdeploy/platform';
 import { loadWorkerConfig, type Worker } from '@zapdeploy/worker';
 import { HOST_CA_FILE } from './docker.js';
 import { freePort } from './free-port.js';
-import { createTestDatabase, services, uniqueName } from './services.js';
+import { createTestDatabase, dropAmqpTopology, services, uniqueName } from './services.js';
 
 const WEB_DIR = fileURLToPath(new URL('../../apps/web', import.meta.url));
 
@@ -145,6 +145,7 @@ export async function startTestApi(options: HarnessOptions): Promise<TestApi> {
     stop,
     close: async () => {
       await stop();
+      if (env.AMQP_URL) await dropAmqpTopology(env.ZAPDEPLOY_AMQP_PREFIX ?? 'zapdeploy').catch(() => undefined);
       await database?.drop();
       if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
     },

@@ -383,7 +383,13 @@ describe('never two copies', () => {
     await sampler;
     expect(samples).toBeGreaterThan(20);
     expect(worst).toBe(1);
-    expect(await docker.listContainers({ all: true, filters: { label: [`zapdeploy.instance=${bot.id}`] } })).toHaveLength(1);
+    // Once the reconciler has applied the whole burst, one container is left.
+    await expect
+      .poll(async () => (await docker.listContainers({ all: true, filters: { label: [`zapdeploy.instance=${bot.id}`] } })).length, {
+        timeout: 60_000,
+        interval: 500,
+      })
+      .toBe(1);
     // The session made at the first start is the one every later start found.
     const logs = ((await client.get(`/api/v1/instances/${bot.id}/logs?limit=2000`)).body.items as { line: string }[]).map((l) => l.line);
     expect(logs.filter((l) => / new$/.test(l))).toHaveLength(1);
