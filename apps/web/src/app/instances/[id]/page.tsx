@@ -31,6 +31,15 @@ export default function InstancePage() {
   const [error, setError] = useState<unknown>();
   const [notFound, setNotFound] = useState(false);
   const [tab, setTab] = useState<Tab>('logs');
+  // On a phone the tab bar scrolls sideways: keep the open tab in view (e.g. after "Pagar plano").
+  useEffect(() => {
+    const button = document.getElementById(`tab-${tab}`);
+    const bar = button?.parentElement;
+    if (!button || !bar) return;
+    const [at, within] = [button.getBoundingClientRect(), bar.getBoundingClientRect()];
+    // Sideways only: the page itself does not move.
+    if (at.left < within.left || at.right > within.right) bar.scrollLeft += at.left - within.left - 16;
+  }, [tab]);
   // ?tab=billing (after creating a paid instance) or ?checkout=… (back from Mercado Pago) opens that tab.
   useEffect(() => {
     const query = new URLSearchParams(window.location.search);
