@@ -33,7 +33,14 @@ export type MpPreapproval = {
   date_created: string;
   last_modified: string;
   next_payment_date: string | null;
-  auto_recurring: { frequency: number; frequency_type: 'days' | 'months'; transaction_amount: number; currency_id: 'BRL' };
+  auto_recurring: {
+    frequency: number;
+    frequency_type: 'days' | 'months';
+    transaction_amount: number;
+    currency_id: 'BRL';
+    start_date?: string;
+    end_date?: string;
+  };
 };
 export type MpAuthorizedPayment = {
   id: number;
@@ -73,15 +80,20 @@ export type NotifyOptions = {
 };
 
 type Json = Record<string, unknown>;
+type Cause = { code: number | string; description: string };
 class HttpError extends Error {
   constructor(
     readonly status: number,
     readonly error: string,
     message: string,
+    readonly causes: Cause[] = [],
   ) {
     super(message);
   }
 }
+
+/** A 400 the way Mercado Pago words validation failures: a message plus one `cause` per broken field. */
+const badRequest = (message: string, code: number | string = message) => new HttpError(400, 'bad_request', message, [{ code, description: message }]);
 
 /**
  * A local stand-in for Mercado Pago's REST API as documented: /v1/payments (Pix, X-Idempotency-Key required,
@@ -98,7 +110,8 @@ export class MercadoPagoStandIn {
   readonly preferences = new Map<string, MpPreference>();
   readonly requests: RecordedRequest[] = [];
   url = '';
-  private readonly replays = new Map<string, { body: string; status: number; response: unknown }>();
+  /** Writes by idempotency key: the body first sent and the (possibly still running) first answer, which replays share. */
+  private readonly replays = new Map<string, { body: string; result: Promise<[number, unknown]> }>();
   private readonly failures: { method: string; prefix: string; status: number; left: number }[] = [];
   private nextPaymentId = 100_000_000_001;
   private nextAuthorizedId = 7_000_000_001;
@@ -110,7 +123,12 @@ export class MercadoPagoStandIn {
   }
 
   async start(): Promise<this> {
-    this.server = http.createServer((request, response) => void this.handle(request, response));
+    this.server = http.createServer((request, response) => {
+      this.handle(request, response).catch((error: unknown) => {
+        if (!response.headersSent) send(response, 500, problem(500, 'internal_error', String(error)));
+        else response.destroy();
+      });
+    });
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this;
@@ -265,48 +283,61 @@ export class MercadoPagoStandIn {
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
     const url = new URL(request.url ?? '/', this.url);
-    const method = request.method ?? 'GET';
+    const method = (request.method ?? 'GET').toUpperCase();
     const idempotencyKey = header(request, 'x-idempotency-key');
-    let body: Json = {};
+    const authorization = header(request, 'authorization');
+    let body: unknown = raw;
+    let parsed = true;
     try {
-      body = raw ? (JSON.parse(raw) as Json) : {};
+      body = raw ? JSON.parse(raw) : {};
     } catch {
-      return send(response, 400, problem(400, 'bad_request', 'invalid JSON'));
+      parsed = false;
     }
-    this.requests.push({ method, path: url.pathname, idempotencyKey, authorization: header(request, 'authorization'), body });
+    this.requests.push({ method, path: url.pathname, idempotencyKey, authorization, body });
     const failure = this.failures.find((f) => f.left > 0 && f.method === method && url.pathname.startsWith(f.prefix));
     if (failure) {
       failure.left -= 1;
-      return send(response, failure.status, problem(failure.status, 'internal_error', 'stand-in failure'));
+      return send(response, failure.status, problem(failure.status, FAILURE_ERRORS[failure.status] ?? 'internal_error', 'stand-in failure'));
     }
-    if (header(request, 'authorization') !== `Bearer ${this.accessToken}`) return send(response, 401, problem(401, 'unauthorized', 'invalid access token'));
+    if (authorization !== `Bearer ${this.accessToken}`) return send(response, 401, problem(401, 'unauthorized', 'invalid access token'));
     try {
-      const replayKey = idempotencyKey ? `${method} ${url.pathname} ${idempotencyKey}` : undefined;
+      if (!parsed || typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('Invalid JSON body', 'invalid_json');
+      const replayKey = idempotencyKey && method !== 'GET' ? `${method} ${url.pathname} ${idempotencyKey}` : undefined;
+      const canonical = JSON.stringify(body);
       const previous = replayKey ? this.replays.get(replayKey) : undefined;
       if (previous) {
-        if (previous.body !== raw) throw new HttpError(409, 'idempotency_error', 'idempotency key already used with another request');
-        return send(response, previous.status, previous.response);
+        if (previous.body !== canonical) {
+          throw new HttpError(409, 'idempotency_error', 'The X-Idempotency-Key was already used with a different request body');
+        }
+        const [status, result] = await previous.result;
+        return send(response, status, result);
       }
-      const [status, result] = await this.route(method, url.pathname, body, idempotencyKey);
-      if (replayKey && method !== 'GET') this.replays.set(replayKey, { body: raw, status, response: result });
-      send(response, status, result);
+      const result = this.route(method, url.pathname, body as Json, idempotencyKey);
+      if (replayKey) {
+        this.replays.set(replayKey, { body: canonical, result });
+        // A failed first attempt does not consume the key: the caller may fix things and try again.
+        result.catch(() => this.replays.delete(replayKey));
+      }
+      const [status, value] = await result;
+      send(response, status, value);
     } catch (error) {
-      if (error instanceof HttpError) return send(response, error.status, problem(error.status, error.error, error.message));
+      if (error instanceof HttpError) return send(response, error.status, problem(error.status, error.error, error.message, error.causes));
       send(response, 500, problem(500, 'internal_error', String(error)));
     }
   }
 
   private async route(method: string, path: string, body: Json, idempotencyKey: string | undefined): Promise<[number, unknown]> {
-    const [, first, second, third] = path.split('/');
+    const payment = /^\/v1\/payments\/([^/]+)$/.exec(path)?.[1];
+    const preapproval = /^\/preapproval\/([^/]+)$/.exec(path)?.[1];
+    const authorizedPayment = /^\/authorized_payments\/([^/]+)$/.exec(path)?.[1];
     if (method === 'POST' && path === '/v1/payments') return [201, await this.createPayment(body, idempotencyKey)];
-    if (method === 'GET' && first === 'v1' && second === 'payments' && third) return [200, this.find(this.payments, Number(third), 'Payment not found')];
+    if (method === 'GET' && payment) return [200, this.find(this.payments, numericId(payment), 'Payment not found')];
     if (method === 'POST' && path === '/preapproval') return [201, this.createPreapproval(body)];
-    if (first === 'preapproval' && second && method === 'GET') return [200, this.find(this.preapprovals, second, 'Preapproval not found')];
-    if (first === 'preapproval' && second && method === 'PUT') return [200, this.updatePreapproval(second, body)];
-    if (method === 'GET' && first === 'authorized_payments' && second)
-      return [200, this.find(this.authorizedPayments, Number(second), 'Authorized payment not found')];
+    if (method === 'GET' && preapproval) return [200, this.find(this.preapprovals, preapproval, 'Preapproval not found')];
+    if (method === 'PUT' && preapproval) return [200, this.updatePreapproval(preapproval, body)];
+    if (method === 'GET' && authorizedPayment) return [200, this.find(this.authorizedPayments, numericId(authorizedPayment), 'Authorized payment not found')];
     if (method === 'POST' && path === '/checkout/preferences') return [201, this.createPreference(body)];
-    throw new HttpError(404, 'not_found', `no route ${method} ${path}`);
+    throw new HttpError(404, 'not_found', `Resource ${method} ${path} not found`);
   }
 
   private find<K, V>(map: Map<K, V>, key: K, message: string): V {
@@ -316,27 +347,30 @@ export class MercadoPagoStandIn {
   }
 
   private async createPayment(body: Json, idempotencyKey: string | undefined): Promise<MpPayment> {
-    if (!idempotencyKey) throw new HttpError(400, 'bad_request', "Header X-Idempotency-Key can't be null");
+    if (!idempotencyKey) throw badRequest("Header X-Idempotency-Key can't be null", 'idempotency_key_required');
     const amount = body.transaction_amount;
     const methodId = body.payment_method_id;
     const payer = body.payer as { email?: unknown } | undefined;
-    if (typeof amount !== 'number' || amount <= 0) throw new HttpError(400, 'bad_request', 'transaction_amount must be positive');
-    if (typeof methodId !== 'string') throw new HttpError(400, 'bad_request', 'payment_method_id is required');
-    if (typeof payer?.email !== 'string') throw new HttpError(400, 'bad_request', 'payer.email is required');
+    if (typeof amount !== 'number' || !Number.isFinite(amount) || amount <= 0) throw badRequest('Invalid transaction_amount', 4037);
+    if (typeof methodId !== 'string' || !methodId) throw badRequest("payment_method_id attribute can't be null", 4033);
+    if (typeof payer?.email !== 'string' || !payer.email) throw badRequest('payer.email must be a valid email', 4050);
+    if (body.date_of_expiration !== undefined && (typeof body.date_of_expiration !== 'string' || Number.isNaN(Date.parse(body.date_of_expiration)))) {
+      throw badRequest('date_of_expiration must be a valid ISO-8601 date', 4329);
+    }
     const payment = this.newPayment({
       transaction_amount: amount,
       payment_method_id: methodId,
       payment_type_id: methodId === 'pix' ? 'bank_transfer' : 'credit_card',
       external_reference: typeof body.external_reference === 'string' ? body.external_reference : null,
       description: typeof body.description === 'string' ? body.description : null,
-      metadata: (body.metadata as Json | undefined) ?? {},
+      metadata: isObject(body.metadata) ? body.metadata : {},
       notification_url: typeof body.notification_url === 'string' ? body.notification_url : null,
       payer: { email: payer.email },
       date_of_expiration: typeof body.date_of_expiration === 'string' ? body.date_of_expiration : new Date(Date.now() + 86_400_000).toISOString(),
     });
     if (methodId === 'pix') {
       payment.status_detail = 'pending_waiting_transfer';
-      const qr = `00020126580014br.gov.bcb.pix0136${randomUUID()}520400005303986540${amount.toFixed(2).length}${amount.toFixed(2)}5802BR5909ZAPDEPLOY6009SAO PAULO62${String(payment.id).length + 4}05${String(payment.id).length}${payment.id}6304ABCD`;
+      const qr = pixCopiaECola(amount, payment.id);
       payment.point_of_interaction = {
         type: 'PIX',
         transaction_data: {
@@ -350,11 +384,18 @@ export class MercadoPagoStandIn {
   }
 
   private createPreapproval(body: Json): MpPreapproval {
-    const recurring = body.auto_recurring as Partial<MpPreapproval['auto_recurring']> | undefined;
-    if (typeof body.payer_email !== 'string') throw new HttpError(400, 'bad_request', 'payer_email is required');
-    if (!recurring || typeof recurring.transaction_amount !== 'number' || typeof recurring.frequency !== 'number') {
-      throw new HttpError(400, 'bad_request', 'auto_recurring is required');
+    const recurring = body.auto_recurring;
+    if (typeof body.payer_email !== 'string' || !body.payer_email) throw badRequest('payer_email is required', 'payer_email');
+    if (body.external_reference !== undefined && (typeof body.external_reference !== 'string' || body.external_reference.length > 255)) {
+      throw badRequest('external_reference must be a string of at most 255 characters', 'external_reference');
     }
+    if (!isObject(recurring)) throw badRequest('auto_recurring is required', 'auto_recurring');
+    const { frequency, frequency_type, transaction_amount, currency_id, start_date, end_date } = recurring;
+    if (typeof frequency !== 'number' || !Number.isInteger(frequency) || frequency < 1) throw badRequest('auto_recurring.frequency is invalid', 'frequency');
+    if (frequency_type !== 'days' && frequency_type !== 'months') throw badRequest('auto_recurring.frequency_type must be days or months', 'frequency_type');
+    if (typeof transaction_amount !== 'number' || !(transaction_amount > 0))
+      throw badRequest('auto_recurring.transaction_amount is invalid', 'transaction_amount');
+    if (currency_id !== undefined && currency_id !== 'BRL') throw badRequest('auto_recurring.currency_id is invalid', 'currency_id');
     const id = randomBytes(16).toString('hex');
     const now = new Date().toISOString();
     const preapproval: MpPreapproval = {
@@ -369,10 +410,12 @@ export class MercadoPagoStandIn {
       last_modified: now,
       next_payment_date: null,
       auto_recurring: {
-        frequency: recurring.frequency,
-        frequency_type: recurring.frequency_type === 'days' ? 'days' : 'months',
-        transaction_amount: recurring.transaction_amount,
+        frequency,
+        frequency_type,
+        transaction_amount,
         currency_id: 'BRL',
+        ...(typeof start_date === 'string' ? { start_date } : {}),
+        ...(typeof end_date === 'string' ? { end_date } : {}),
       },
     };
     this.preapprovals.set(id, preapproval);
@@ -381,22 +424,44 @@ export class MercadoPagoStandIn {
 
   private updatePreapproval(id: string, body: Json): MpPreapproval {
     const preapproval = this.find(this.preapprovals, id, 'Preapproval not found');
-    const status = body.status as MpPreapproval['status'] | undefined;
-    if (preapproval.status === 'cancelled' && (status || body.auto_recurring)) {
-      throw new HttpError(400, 'bad_request', `Invalid transition from cancelled to ${status ?? 'updated'}`);
+    const status = body.status;
+    const recurring = body.auto_recurring;
+    if (status !== undefined && status !== 'authorized' && status !== 'paused' && status !== 'cancelled') {
+      throw badRequest(`Invalid status ${String(status)}`, 'status');
+    }
+    if (preapproval.status === 'cancelled' && (status !== undefined || recurring !== undefined)) {
+      throw badRequest(`Invalid transition from cancelled to ${status ?? 'cancelled'}`, 'status');
+    }
+    let amount: number | undefined;
+    if (recurring !== undefined) {
+      if (!isObject(recurring)) throw badRequest('auto_recurring is invalid', 'auto_recurring');
+      if (recurring.transaction_amount !== undefined) {
+        if (typeof recurring.transaction_amount !== 'number' || !(recurring.transaction_amount > 0)) {
+          throw badRequest('auto_recurring.transaction_amount is invalid', 'transaction_amount');
+        }
+        if (recurring.currency_id !== 'BRL') throw badRequest('auto_recurring.currency_id is required with transaction_amount', 'currency_id');
+        amount = recurring.transaction_amount;
+      }
     }
     if (status) preapproval.status = status;
-    const recurring = body.auto_recurring as { transaction_amount?: number } | undefined;
-    if (typeof recurring?.transaction_amount === 'number') preapproval.auto_recurring.transaction_amount = recurring.transaction_amount;
+    if (amount !== undefined) preapproval.auto_recurring.transaction_amount = amount;
     preapproval.last_modified = new Date().toISOString();
     return preapproval;
   }
 
   private createPreference(body: Json): MpPreference {
-    const items = body.items as MpPreference['items'] | undefined;
-    if (!Array.isArray(items) || items.length === 0 || items.some((item) => typeof item.unit_price !== 'number')) {
-      throw new HttpError(400, 'bad_request', 'items are required');
-    }
+    const items = body.items;
+    if (!Array.isArray(items) || items.length === 0) throw badRequest('items needed', 'items');
+    const valid = (item: unknown): item is MpPreference['items'][number] =>
+      isObject(item) &&
+      typeof item.title === 'string' &&
+      typeof item.quantity === 'number' &&
+      Number.isInteger(item.quantity) &&
+      item.quantity > 0 &&
+      typeof item.unit_price === 'number' &&
+      item.unit_price > 0 &&
+      (item.currency_id === undefined || item.currency_id === 'BRL');
+    if (!items.every(valid)) throw badRequest('items must have title, quantity > 0, unit_price > 0 and currency_id BRL', 'items');
     const id = `123456789-${randomUUID()}`;
     const preference: MpPreference = {
       id,
@@ -404,8 +469,8 @@ export class MercadoPagoStandIn {
       items,
       external_reference: typeof body.external_reference === 'string' ? body.external_reference : null,
       notification_url: typeof body.notification_url === 'string' ? body.notification_url : null,
-      back_urls: (body.back_urls as Record<string, string> | undefined) ?? {},
-      metadata: (body.metadata as Json | undefined) ?? {},
+      back_urls: isObject(body.back_urls) ? (body.back_urls as Record<string, string>) : {},
+      metadata: isObject(body.metadata) ? body.metadata : {},
     };
     this.preferences.set(id, preference);
     return preference;
@@ -427,15 +492,59 @@ const DETAILS: Record<MpPaymentStatus, string> = {
   charged_back: 'settled',
 };
 
+const FAILURE_ERRORS: Record<number, string> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'idempotency_error',
+  423: 'locked',
+  429: 'too_many_requests',
+  502: 'bad_gateway',
+  503: 'service_unavailable',
+  504: 'gateway_timeout',
+};
+
+const numericId = (value: string) => (/^\d+$/.test(value) ? Number(value) : Number.NaN);
 const round = (value: number) => Math.round(value * 100) / 100;
+const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** An EMV field: two-digit id, two-digit length, value. */
+const emv = (id: string, value: string) => `${id}${String(value.length).padStart(2, '0')}${value}`;
+
+/** CRC16/CCITT-FALSE (poly 0x1021, init 0xFFFF), as the BR Code spec requires for field 63. */
+function crc16(text: string): string {
+  let crc = 0xffff;
+  for (const byte of Buffer.from(text, 'utf8')) {
+    crc ^= byte << 8;
+    for (let bit = 0; bit < 8; bit++) crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
+  }
+  return crc.toString(16).toUpperCase().padStart(4, '0');
+}
+
+/** A well-formed static-style Pix "copia e cola" (BR Code) carrying the amount and, as txid, the payment id. */
+function pixCopiaECola(amount: number, paymentId: number): string {
+  const payload = [
+    emv('00', '01'),
+    emv('26', emv('00', 'br.gov.bcb.pix') + emv('01', randomUUID())),
+    emv('52', '0000'),
+    emv('53', '986'),
+    emv('54', amount.toFixed(2)),
+    emv('58', 'BR'),
+    emv('59', 'MERCADO PAGO STANDIN'),
+    emv('60', 'SAO PAULO'),
+    emv('62', emv('05', `MP${paymentId}`)),
+  ].join('');
+  return `${payload}6304${crc16(`${payload}6304`)}`;
+}
 
 function header(request: http.IncomingMessage, name: string): string | undefined {
   const value = request.headers[name];
   return Array.isArray(value) ? value[0] : value;
 }
 
-function problem(status: number, error: string, message: string) {
-  return { message, error, status, cause: [] };
+function problem(status: number, error: string, message: string, cause: Cause[] = []) {
+  return { message, error, status, cause };
 }
 
 function send(response: http.ServerResponse, status: number, body: unknown): void {
