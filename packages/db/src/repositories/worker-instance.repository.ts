@@ -142,7 +142,13 @@ export class WorkerInstanceRepository {
   async setStatus(id: string, lease: Lease, status: InstanceStatus, reason: string | null): Promise<boolean> {
     const rows = await this.db
       .update(instances)
-      .set({ status, statusReason: reason, statusChangedAt: new Date(), updatedAt: new Date() })
+      .set({
+        status,
+        // A step that started before the platform paused the instance (disk, payment) must not wipe why.
+        statusReason: sql`case when ${instances.desiredState} = 'paused' and (${instances.statusReason} like 'disk_quota:%' or ${instances.statusReason} in ('payment_overdue', 'awaiting_payment')) then ${instances.statusReason} else ${reason} end`,
+        statusChangedAt: new Date(),
+        updatedAt: new Date(),
+      })
       .where(and(eq(instances.id, id), this.holds(lease), or(ne(instances.status, status), sql`${instances.statusReason} is distinct from ${reason}`)))
       .returning({ id: instances.id });
     return rows.length > 0;
