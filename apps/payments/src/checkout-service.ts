@@ -23,7 +23,8 @@ export class CheckoutService {
       readonly plans: PlanRepository;
       /** Absent when Mercado Pago is not configured. */
       readonly mercadopago: MercadoPagoPort | undefined;
-      readonly subscriptions: Subscriptions;
+      /** Absent when Mercado Pago is not configured. */
+      readonly subscriptions: Subscriptions | undefined;
       readonly rules: BillingRules;
       readonly publicUrl: string;
       readonly pixExpiryMinutes: number;
@@ -143,13 +144,13 @@ export class CheckoutService {
           free ? { ...current, state: 'ended', scheduledPlanId: null } : { ...current, planId: target.id, scheduledPlanId: null },
         );
       }
-      if (current?.preapprovalId) await this.deps.subscriptions.retarget(instanceId, target.id);
+      if (current?.preapprovalId) await this.deps.subscriptions?.retarget(instanceId, target.id);
       return { effective: 'now', at: null };
     }
     const paidPlan = await plans.findById(current.planId);
     if (paidPlan && target.priceCents > paidPlan.priceCents) throw new DomainError('payment_required', 'plan_requires_payment', { plan: target.slug });
     await billing.save(instanceId, current.ownerId, { ...current, scheduledPlanId: target.id === current.planId ? null : target.id });
-    if (current.preapprovalId) await this.deps.subscriptions.retarget(instanceId, target.id);
+    if (current.preapprovalId) await this.deps.subscriptions?.retarget(instanceId, target.id);
     return { effective: 'period_end', at: current.paidUntil.toISOString() };
   }
 }

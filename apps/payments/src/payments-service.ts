@@ -59,7 +59,7 @@ export class PaymentsService {
       billing,
       plans,
       mercadopago,
-      subscriptions: subscriptions as Subscriptions,
+      subscriptions,
       rules: config.rules,
       publicUrl: config.publicUrl,
       pixExpiryMinutes: config.pixExpiryMinutes,

@@ -22,6 +22,9 @@ const schema = z.object({
   ZAPDEPLOY_DISK_CHECK_SECONDS: positive(120),
   ZAPDEPLOY_BUILD_MEMORY_MB: positive(2048),
   DOCKER_SOCKET: z.string().default('/var/run/docker.sock'),
+  PATH: z.string().optional(),
+  HOME: z.string().optional(),
+  LANG: z.string().default('C.UTF-8'),
 });
 
 export type WorkerConfig = {
@@ -46,6 +49,8 @@ export type WorkerConfig = {
   readonly diskCheckMs: number;
   readonly buildMemoryMb: number;
   readonly dockerSocket: string;
+  /** Passed on to bots run as local processes (ProcessRuntime). */
+  readonly hostEnv: { readonly PATH: string | undefined; readonly HOME: string | undefined; readonly LANG: string };
 };
 
 export function loadWorkerConfig(env: Env): WorkerConfig {
@@ -71,5 +76,6 @@ export function loadWorkerConfig(env: Env): WorkerConfig {
     diskCheckMs: e.ZAPDEPLOY_DISK_CHECK_SECONDS * 1000,
     buildMemoryMb: e.ZAPDEPLOY_BUILD_MEMORY_MB,
     dockerSocket: e.DOCKER_SOCKET,
+    hostEnv: { PATH: e.PATH, HOME: e.HOME, LANG: e.LANG },
   };
 }

@@ -14,7 +14,12 @@ export function createRuntime(config: WorkerConfig): Runtime {
         'ProcessRuntime runs bots without isolation and refuses to start while ZAPDEPLOY_PUBLIC_SIGNUPS=true. Use Docker (ZAPDEPLOY_RUNTIME=docker).',
       );
     }
-    return new ProcessRuntime({ rootDir: `${config.infra.dataDir}/process-runtime`, maxRestarts: config.maxRestarts, caFile: config.buildCaFile });
+    return new ProcessRuntime({
+      rootDir: `${config.infra.dataDir}/process-runtime`,
+      maxRestarts: config.maxRestarts,
+      caFile: config.buildCaFile,
+      hostEnv: config.hostEnv,
+    });
   }
   return new DockerRuntime({
     socketPath: config.dockerSocket,

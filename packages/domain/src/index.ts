@@ -10,6 +10,7 @@ export {
   isPaymentHold,
   isSystemPauseReason,
   planAction,
+  SYSTEM_PAUSE_REASONS,
 } from './instance-lifecycle.js';
 export {
   assertCanChangePlan,

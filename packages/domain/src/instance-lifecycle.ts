@@ -50,7 +50,7 @@ export function isPaymentHold(reason: string | null | undefined): boolean {
 }
 
 /** Reasons the platform (not the user) pauses an instance for: kept on the instance until it is resumed. */
-const SYSTEM_PAUSE_REASONS = ['disk_quota', 'payment_overdue', 'awaiting_payment'] as const;
+export const SYSTEM_PAUSE_REASONS = ['disk_quota', 'payment_overdue', 'awaiting_payment'] as const;
 
 export function isSystemPauseReason(reason: string | null | undefined): boolean {
   if (!reason) return false;

@@ -8,7 +8,13 @@ import { LineSplitter } from './line-splitter.js';
 import { ABSENT, type BuildRequest, type InstanceSpec, type ObservedState, type OutputLine, type ResourceLimits, type Runtime } from './runtime.js';
 import { gzipSessionTar } from './session-archive.js';
 
-export type ProcessRuntimeOptions = { readonly rootDir: string; readonly maxRestarts: number; readonly caFile?: string | undefined };
+export type ProcessRuntimeOptions = {
+  readonly rootDir: string;
+  readonly maxRestarts: number;
+  readonly caFile?: string | undefined;
+  /** What bots inherit from the host (PATH to find node/npm, HOME, LANG), from the worker's config. */
+  readonly hostEnv: { readonly PATH: string | undefined; readonly HOME: string | undefined; readonly LANG: string };
+};
 
 type Managed = {
   spec: InstanceSpec;
@@ -249,9 +255,7 @@ export class ProcessRuntime implements Runtime {
 
   private baseEnv(): NodeJS.ProcessEnv {
     return {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      LANG: process.env.LANG ?? 'C.UTF-8',
+      ...this.options.hostEnv,
       ...(this.options.caFile ? { NODE_EXTRA_CA_CERTS: this.options.caFile } : {}),
     };
   }

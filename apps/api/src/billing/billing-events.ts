@@ -1,13 +1,11 @@
 import { BILLING_EVENTS, BillingDunningV1, BillingEndedV1, BillingPlanChangedV1, PaymentApprovedV1, PaymentReversedV1 } from '@zapdeploy/contracts';
 import type { UserRepository } from '@zapdeploy/db';
+import { isPaymentHold } from '@zapdeploy/domain';
 import { type LogStore, logKeys } from '@zapdeploy/logstore';
 import { type MessageBus, routingKey } from '@zapdeploy/messaging';
 import type { z } from 'zod';
 import type { Mailer } from '../infrastructure/mailer.js';
 import type { InstanceService } from '../instances/instance.service.js';
-
-/** Reasons a paused instance waits for money; a payment lifts them. */
-const PAYMENT_REASONS = new Set(['awaiting_payment', 'payment_overdue']);
 
 const date = (iso: string) => new Date(iso).toLocaleDateString('pt-BR', { timeZone: 'America/Sao_Paulo' });
 const brl = (cents: number) => `R$ ${(cents / 100).toFixed(2).replace('.', ',')}`;
@@ -48,7 +46,7 @@ export class BillingEvents {
 
   private async approved(event: z.infer<typeof PaymentApprovedV1.schema>): Promise<void> {
     const changed = await this.deps.instances.applyPlatformChange(event.instanceId, 'payment_approved', (current) => {
-      const resume = current.desiredState === 'paused' && PAYMENT_REASONS.has(current.statusReason ?? '');
+      const resume = current.desiredState === 'paused' && isPaymentHold(current.statusReason);
       if (current.planId === event.planId && !resume) return null;
       return {
         ...(current.planId !== event.planId ? { planId: event.planId } : {}),

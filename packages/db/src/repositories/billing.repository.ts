@@ -125,14 +125,6 @@ export class BillingRepository {
     return row ?? null;
   }
 
-  /** Pending checkouts of an instance, e.g. to cancel older Pix charges when a newer one is made. */
-  async pendingCheckouts(instanceId: string, tx: Db = this.db): Promise<CheckoutRecord[]> {
-    return tx
-      .select()
-      .from(checkouts)
-      .where(and(eq(checkouts.instanceId, instanceId), eq(checkouts.status, 'pending')));
-  }
-
   // --- Payments ---
 
   /** Records what Mercado Pago says of a payment (insert or update by its id); returns the stored row. */
@@ -219,10 +211,5 @@ export class BillingRepository {
       .update(paymentNotifications)
       .set({ lastError: error.slice(0, 500), nextAttemptAt: retryAt })
       .where(eq(paymentNotifications.id, id));
-  }
-
-  async pendingNotifications(): Promise<number> {
-    const [row] = await this.db.select({ n: sql<number>`count(*)::int` }).from(paymentNotifications).where(isNull(paymentNotifications.processedAt));
-    return row?.n ?? 0;
   }
 }

@@ -1,4 +1,4 @@
-import type { DesiredState, InstanceStatus, Plan } from '@zapdeploy/domain';
+import { type DesiredState, type InstanceStatus, type Plan, SYSTEM_PAUSE_REASONS } from '@zapdeploy/domain';
 import { and, eq, exists, gt, inArray, isNull, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '../database.js';
 import { deployments, instances, plans, workerLeases } from '../schema.js';
@@ -145,7 +145,10 @@ export class WorkerInstanceRepository {
       .set({
         status,
         // A step that started before the platform paused the instance (disk, payment) must not wipe why.
-        statusReason: sql`case when ${instances.desiredState} = 'paused' and (${instances.statusReason} like 'disk_quota:%' or ${instances.statusReason} in ('payment_overdue', 'awaiting_payment')) then ${instances.statusReason} else ${reason} end`,
+        statusReason: sql`case when ${instances.desiredState} = 'paused' and split_part(${instances.statusReason}, ':', 1) in (${sql.join(
+          SYSTEM_PAUSE_REASONS.map((code) => sql`${code}`),
+          sql`, `,
+        )}) then ${instances.statusReason} else ${reason} end`,
         statusChangedAt: new Date(),
         updatedAt: new Date(),
       })
