@@ -65,6 +65,9 @@ export async function startTestApi(options: HarnessOptions): Promise<TestApi> {
         }
       : {};
   const env = {
+    // What a real start inherits from its shell (bots run by ProcessRuntime need PATH to find node and npm).
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
     NODE_ENV: 'test',
     API_PORT: String(port),
     API_HOST: '127.0.0.1',
