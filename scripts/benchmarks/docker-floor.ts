@@ -24,6 +24,7 @@ export async function dockerBuildAndRun(repoUrl: string, firstLine: RegExp, caFi
       caFile,
       nodeImage: 'node:24-slim',
       pythonImage: 'python:3.11-slim',
+      allowedRegistries: [],
     });
     const start = performance.now();
     const stream = await docker.buildImage(tar.pack(prepared.contextDir) as unknown as NodeJS.ReadableStream, {

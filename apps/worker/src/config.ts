@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { DEFAULT_BUILD_REGISTRIES } from '@zapdeploy/builder';
 import { booleanString, type Env, type GithubConfig, type InfraConfig, loadGithubConfig, loadInfraConfig, parseEnv } from '@zapdeploy/config';
 import { z } from 'zod';
 
@@ -11,6 +12,10 @@ const schema = z.object({
   ZAPDEPLOY_PUBLIC_SIGNUPS: booleanString.optional(),
   ZAPDEPLOY_NODE_IMAGE: z.string().default('node:24-slim'),
   ZAPDEPLOY_PYTHON_IMAGE: z.string().default('python:3.11-slim'),
+  ZAPDEPLOY_BUILD_REGISTRIES: z
+    .string()
+    .regex(/^[a-zA-Z0-9.\-:,\s]*$/, 'expected registry hosts separated by commas (e.g. ghcr.io,quay.io)')
+    .optional(),
   ZAPDEPLOY_WORKER_ID: z.string().optional(),
   ZAPDEPLOY_BUILD_TIMEOUT_SECONDS: positive(900),
   ZAPDEPLOY_CLONE_TIMEOUT_SECONDS: positive(120),
@@ -36,6 +41,8 @@ export type WorkerConfig = {
   readonly publicSignups: boolean;
   readonly nodeImage: string;
   readonly pythonImage: string;
+  /** Registries besides Docker Hub that repositories' Dockerfiles may build on. */
+  readonly buildRegistries: readonly string[];
   readonly workerId: string;
   readonly buildTimeoutMs: number;
   readonly cloneTimeoutMs: number;
@@ -65,6 +72,12 @@ export function loadWorkerConfig(env: Env): WorkerConfig {
     publicSignups: e.ZAPDEPLOY_PUBLIC_SIGNUPS ?? infra.mode === 'full',
     nodeImage: e.ZAPDEPLOY_NODE_IMAGE,
     pythonImage: e.ZAPDEPLOY_PYTHON_IMAGE,
+    buildRegistries:
+      e.ZAPDEPLOY_BUILD_REGISTRIES === undefined
+        ? [...DEFAULT_BUILD_REGISTRIES]
+        : e.ZAPDEPLOY_BUILD_REGISTRIES.split(',')
+            .map((r) => r.trim().toLowerCase())
+            .filter(Boolean),
     workerId: e.ZAPDEPLOY_WORKER_ID ?? `${os.hostname()}-${process.pid}`,
     buildTimeoutMs: e.ZAPDEPLOY_BUILD_TIMEOUT_SECONDS * 1000,
     cloneTimeoutMs: e.ZAPDEPLOY_CLONE_TIMEOUT_SECONDS * 1000,

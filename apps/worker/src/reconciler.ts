@@ -155,6 +155,7 @@ export class Reconciler {
         caFile: config.buildCaFile ?? null,
         nodeImage: config.nodeImage,
         pythonImage: config.pythonImage,
+        allowedRegistries: config.buildRegistries,
       });
       log.write('build', `commit ${prepared.commitSha} (${prepared.branch}); build: ${describePlan(prepared.plan)}`);
       for (const note of prepared.notes) log.write('build', `note: ${note}`);
@@ -169,6 +170,7 @@ export class Reconciler {
         deploymentId,
         contextDir: prepared.contextDir,
         dockerfile: prepared.dockerfile,
+        baseImages: prepared.baseImages,
         commands: prepared.plan.kind === 'dockerfile' ? null : { install: prepared.plan.install, build: prepared.plan.build, start: prepared.plan.start },
         onLine: (line) => log.write('build', line),
         signal: controller.signal,
@@ -183,7 +185,7 @@ export class Reconciler {
           : error instanceof SourceError
             ? `${error.code}: ${error.hint}`
             : error instanceof BuildFailedError
-              ? `build_failed: ${error.reason}`
+              ? `${error.code}: ${error.reason}`
               : controller.signal.aborted
                 ? `build_timeout: the build took longer than ${Math.round(config.buildTimeoutMs / 1000)} s`
                 : undefined;

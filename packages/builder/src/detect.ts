@@ -13,7 +13,11 @@ const ZapdeployJsonSchema = z
     build: z.string().min(1).max(512).optional(),
     start: z.string().min(1).max(512).optional(),
     node: z.string().optional(),
-    persistentPaths: z.array(z.string()).optional(),
+    // Relative folder names only: they are linked to the volume by the entrypoint (split on spaces).
+    persistentPaths: z
+      .array(z.string().regex(/^(?!\/)(?!.*(?:^|\/)\.\.(?:\/|$))[A-Za-z0-9._\-/]{1,200}$/, 'a relative folder name (letters, digits, . _ - /)'))
+      .max(20)
+      .optional(),
     apt: z
       .array(z.string().regex(/^[a-z0-9][a-z0-9+.-]+$/))
       .max(50)

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { NodePlan } from './build-plan.js';
 import { generateDockerfile } from './dockerfile.js';
+import { checkDockerfile, parseInstructions } from './dockerfile-policy.js';
 
 const plan: NodePlan = {
   kind: 'node',
@@ -52,5 +53,18 @@ describe(generateDockerfile.name, () => {
     expect(text).toContain('PUPPETEER_SKIP_DOWNLOAD=true');
     expect(text).toContain('PUPPETEER_EXECUTABLE_PATH=/usr/bin/chromium');
     expect(text.indexOf('PUPPETEER_SKIP_DOWNLOAD')).toBeLessThan(text.indexOf('RUN npm ci'));
+  });
+
+  it('keeps a repository command with line breaks inside one RUN (no instruction injection)', () => {
+    const injected = 'npm run build\nADD http://169.254.169.254/latest/meta-data/ /m\nRUN true \\';
+    const text = generateDockerfile(
+      { ...plan, build: injected },
+      { nodeImage: 'node:24-slim', pythonImage: 'python:3.11-slim', caInContext: null, persistentPaths: [] },
+    );
+    const keywords = parseInstructions(text).map((i) => i.keyword);
+    expect(keywords).not.toContain('ADD');
+    expect(keywords.filter((k) => k === 'RUN')).toHaveLength(3);
+    expect(text).toContain(`RUN ${JSON.stringify(['/bin/sh', '-c', injected])}`);
+    expect(checkDockerfile(text, { allowedRegistries: [] })).toEqual({ ok: true, baseImages: ['node:24-slim'] });
   });
 });

@@ -15,6 +15,17 @@ export const ENTRYPOINT_IN_CONTEXT = '.zapdeploy-entrypoint.sh';
 
 const json = (command: string) => JSON.stringify(['/bin/sh', '-c', `exec ${command}`]);
 
+/**
+ * A RUN line for a command that may come from the repository (zapdeploy.json, Square Cloud/Discloud files):
+ * a one-line command in shell form (readable build logs), anything with a line break or a trailing escape
+ * in exec form, so that no text of the user's can become a Dockerfile instruction of its own.
+ */
+export function runLine(command: string): string {
+  return /[\r\n\u2028\u2029]/.test(command) || command.trimEnd().endsWith('\\') || command.trimEnd().endsWith('`')
+    ? `RUN ${JSON.stringify(['/bin/sh', '-c', command])}`
+    : `RUN ${command}`;
+}
+
 /** A Dockerfile for a repository without one: cached dependency layer, non-root user owning /app and /data. */
 export function generateDockerfile(plan: NodePlan | PythonPlan, settings: DockerfileSettings): string {
   const user = plan.kind === 'node' ? 'node' : 'app';
@@ -45,9 +56,9 @@ export function generateDockerfile(plan: NodePlan | PythonPlan, settings: Docker
   lines.push(`USER ${user}`);
   if (plan.kind === 'python') lines.push('RUN python3 -m venv /app/.venv');
   if (plan.manifestFiles.length > 0) lines.push(`COPY --chown=${user}:${user} ${plan.manifestFiles.join(' ')} ./`);
-  lines.push(`RUN ${plan.install}`);
+  lines.push(runLine(plan.install));
   lines.push(`COPY --chown=${user}:${user} . .`);
-  if (plan.build) lines.push(`RUN ${plan.build}`);
+  if (plan.build) lines.push(runLine(plan.build));
   if (plan.kind === 'node') lines.push('ENV NODE_ENV=production');
   // WhatsApp sessions live on the persistent volume without the bot changing a line (see session-entrypoint.ts).
   lines.push(`ENV ZAPDEPLOY_PERSISTENT_PATHS=${JSON.stringify(settings.persistentPaths.join(' '))}`);

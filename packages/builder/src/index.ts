@@ -2,6 +2,7 @@ export type { BuildPlan, Detection, DockerfilePlan, NodePlan, PythonPlan } from 
 export { cloneRepository } from './clone.js';
 export { detectBuild, parseKeyValue, type SourceView } from './detect.js';
 export { CA_IN_CONTEXT, GENERATED_DOCKERFILE, generateDockerfile } from './dockerfile.js';
+export { checkDockerfile, DEFAULT_BUILD_REGISTRIES, type DockerfileVerdict } from './dockerfile-policy.js';
 export { SourceError } from './errors.js';
 export { assertPublicGitHost, isPrivateAddress } from './host-guard.js';
 export { type InspectRequest, inspectSource, type PreparedSource, type PrepareRequest, prepareSource } from './prepare-source.js';

@@ -1,9 +1,10 @@
-import { copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, lstat, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BuildPlan, Detection } from './build-plan.js';
 import { type CloneRequest, cloneRepository } from './clone.js';
 import { detectBuild, persistentPathsOf, type SourceView } from './detect.js';
 import { CA_IN_CONTEXT, ENTRYPOINT_IN_CONTEXT, GENERATED_DOCKERFILE, generateDockerfile } from './dockerfile.js';
+import { checkDockerfile } from './dockerfile-policy.js';
 import { SourceError } from './errors.js';
 import { sessionEntrypoint } from './session-entrypoint.js';
 
@@ -13,6 +14,8 @@ export type PrepareRequest = Omit<CloneRequest, 'dir'> & {
   readonly caFile: string | null;
   readonly nodeImage: string;
   readonly pythonImage: string;
+  /** Registries (besides Docker Hub) that images of FROM and COPY --from may come from. */
+  readonly allowedRegistries: readonly string[];
 };
 
 export type PreparedSource = {
@@ -23,7 +26,11 @@ export type PreparedSource = {
   readonly plan: BuildPlan;
   readonly notes: readonly string[];
   readonly persistentPaths: readonly string[];
+  /** Images the Dockerfile builds on (FROM lines that are not earlier stages). */
+  readonly baseImages: readonly string[];
 };
+
+const MAX_DOCKERFILE_BYTES = 256 * 1024;
 
 const CONFIG_FILES = ['package.json', 'zapdeploy.json', 'squarecloud.app', 'squarecloud.config', 'discloud.config'];
 
@@ -53,7 +60,25 @@ export async function prepareSource(request: PrepareRequest): Promise<PreparedSo
     await writeFile(path.join(contextDir, dockerfile), text);
     await writeFile(path.join(contextDir, ENTRYPOINT_IN_CONTEXT), sessionEntrypoint(), { mode: 0o755 });
   }
-  return { ...cloned, contextDir, dockerfile, plan: detection.plan, notes: detection.notes, persistentPaths: persistentPathsOf(source) };
+  // Generated Dockerfiles are checked too: nothing a repository writes may make the builder fetch by itself.
+  const verdict = checkDockerfile(await readDockerfile(path.join(contextDir, dockerfile)), { allowedRegistries: request.allowedRegistries });
+  if (!verdict.ok) throw new SourceError(verdict.code, verdict.hint);
+  return {
+    ...cloned,
+    contextDir,
+    dockerfile,
+    plan: detection.plan,
+    notes: detection.notes,
+    persistentPaths: persistentPathsOf(source),
+    baseImages: verdict.baseImages,
+  };
+}
+
+async function readDockerfile(file: string): Promise<string> {
+  const info = await lstat(file);
+  if (!info.isFile()) throw new SourceError('dockerfile_invalid', 'the Dockerfile must be a regular file (not a link).');
+  if (info.size > MAX_DOCKERFILE_BYTES) throw new SourceError('dockerfile_invalid', 'the Dockerfile is larger than 256 KB.');
+  return readFile(file, 'utf8');
 }
 
 export type InspectRequest = Omit<CloneRequest, 'dir'> & { readonly workDir: string; readonly rootDir: string };

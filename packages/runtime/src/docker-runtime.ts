@@ -17,7 +17,16 @@ import {
 } from './docker-spec.js';
 import { applyIsolationRules, hostNameservers, hostSubnets, isolationRules, isolationRulesPresent } from './firewall.js';
 import { LineSplitter } from './line-splitter.js';
-import { ABSENT, type BuildRequest, type InstanceSpec, type ObservedState, type OutputLine, type ResourceLimits, type Runtime } from './runtime.js';
+import {
+  ABSENT,
+  BuildFailedError,
+  type BuildRequest,
+  type InstanceSpec,
+  type ObservedState,
+  type OutputLine,
+  type ResourceLimits,
+  type Runtime,
+} from './runtime.js';
 import { gzipSessionTar } from './session-archive.js';
 
 export type DockerRuntimeOptions = DockerSettings & {
@@ -66,6 +75,7 @@ export class DockerRuntime implements Runtime {
 
   async build(request: BuildRequest): Promise<{ artifact: string }> {
     await this.ensureIsolation();
+    for (const image of request.baseImages) await this.vetBaseImage(image, request.onLine);
     const tag = names.image(request.instanceId, request.deploymentId);
     const context = tar.pack(request.contextDir, { ignore: (name) => name.split('/').includes('.git') });
     const stream = (await this.docker.buildImage(
@@ -98,6 +108,34 @@ export class DockerRuntime implements Runtime {
     splitter.flush();
     if (failure) throw new BuildFailedError(failure);
     return { artifact: tag };
+  }
+
+  /**
+   * A base image is pulled here (its registry passed the Dockerfile policy) and refused when it carries ONBUILD
+   * triggers: the classic builder runs them as if they were the Dockerfile's own lines, unchecked.
+   */
+  private async vetBaseImage(image: string, onLine: (line: string) => void): Promise<void> {
+    let info: Docker.ImageInspectInfo;
+    try {
+      info = await this.docker.getImage(image).inspect();
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+      onLine(`pulling ${image}`);
+      try {
+        const stream = (await this.docker.pull(image)) as NodeJS.ReadableStream;
+        await new Promise<void>((resolve, reject) => this.docker.modem.followProgress(stream, (err) => (err ? reject(err) : resolve())));
+        info = await this.docker.getImage(image).inspect();
+      } catch (pullError) {
+        const message = pullError instanceof Error ? pullError.message.replace(/^\(HTTP code \d+\)[^:]*: ?/, '') : String(pullError);
+        throw new BuildFailedError(`the base image ${image} could not be pulled: ${message.slice(0, 300)}`);
+      }
+    }
+    if ((info.Config?.OnBuild ?? []).length > 0) {
+      throw new BuildFailedError(
+        `the base image ${image} has ONBUILD triggers, which would run outside the build's network isolation; build on an image without them`,
+        'dockerfile_not_allowed',
+      );
+    }
   }
 
   async replace(spec: InstanceSpec): Promise<void> {
@@ -395,13 +433,6 @@ export class DockerRuntime implements Runtime {
     } catch (error) {
       if (!isNotFound(error) && !isConflict(error)) throw error;
     }
-  }
-}
-
-export class BuildFailedError extends Error {
-  constructor(readonly reason: string) {
-    super(reason);
-    this.name = 'BuildFailedError';
   }
 }
 

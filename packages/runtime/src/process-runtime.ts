@@ -3,9 +3,17 @@ import { EventEmitter } from 'node:events';
 import { cp, lstat, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import tar from 'tar-fs';
-import { BuildFailedError } from './docker-runtime.js';
 import { LineSplitter } from './line-splitter.js';
-import { ABSENT, type BuildRequest, type InstanceSpec, type ObservedState, type OutputLine, type ResourceLimits, type Runtime } from './runtime.js';
+import {
+  ABSENT,
+  BuildFailedError,
+  type BuildRequest,
+  type InstanceSpec,
+  type ObservedState,
+  type OutputLine,
+  type ResourceLimits,
+  type Runtime,
+} from './runtime.js';
 import { gzipSessionTar } from './session-archive.js';
 
 export type ProcessRuntimeOptions = {

@@ -50,6 +50,8 @@ export type BuildRequest = {
   /** Directory holding the source and a Dockerfile (the builder writes one when the repo has none). */
   readonly contextDir: string;
   readonly dockerfile: string;
+  /** Images the Dockerfile builds on (checked by the builder's Dockerfile policy); the runtime vets them before building. */
+  readonly baseImages: readonly string[];
   /** Commands for runtimes that do not build images (ProcessRuntime); absent for repositories with their own Dockerfile. */
   readonly commands: { readonly install: string; readonly build: string | null; readonly start: string } | null;
   readonly onLine: (line: string) => void;
@@ -90,4 +92,15 @@ export interface Runtime {
   /** Bytes each instance uses on disk (writable layer or app directory, plus its data volume). */
   diskUsage(): Promise<Map<string, number>>;
   close(): Promise<void>;
+}
+
+/** A build that cannot succeed as asked; `code` is the reason code users see translated (`build_failed`, `dockerfile_not_allowed`…). */
+export class BuildFailedError extends Error {
+  constructor(
+    readonly reason: string,
+    readonly code: string = 'build_failed',
+  ) {
+    super(`${code}: ${reason}`);
+    this.name = 'BuildFailedError';
+  }
 }

@@ -39,6 +39,7 @@ async function buildFixture(files: Record<string, string>, deploymentId: string)
     caFile: dockerTestSettings().caFile ?? null,
     nodeImage: 'node:24-slim',
     pythonImage: 'python:3.11-slim',
+    allowedRegistries: [],
   });
   const lines: string[] = [];
   const { artifact } = await runtime.build({
@@ -46,6 +47,7 @@ async function buildFixture(files: Record<string, string>, deploymentId: string)
     deploymentId,
     contextDir: prepared.contextDir,
     dockerfile: prepared.dockerfile,
+    baseImages: prepared.baseImages,
     commands: null,
     onLine: (l) => lines.push(l),
     signal: new AbortController().signal,

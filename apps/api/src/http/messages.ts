@@ -188,6 +188,17 @@ const catalog: Catalog = {
     en: 'The build failed. See the deploy logs.',
     es: 'El build falló. Mira los logs del deploy.',
   },
+  reason_dockerfile_not_allowed: {
+    'pt-BR':
+      'O Dockerfile pede ao build um download que não permitimos (ADD de uma URL, imagem de um registro fora da lista ou ONBUILD). Baixe arquivos num RUN (curl/wget); veja a linha nos logs do deploy.',
+    en: 'The Dockerfile asks the build for a download we do not allow (ADD of a URL, an image from a registry outside the list, or ONBUILD). Download files in a RUN step (curl/wget); see the line in the deploy logs.',
+    es: 'El Dockerfile pide al build una descarga que no permitimos (ADD de una URL, una imagen de un registro fuera de la lista u ONBUILD). Descarga archivos en un RUN (curl/wget); mira la línea en los logs del deploy.',
+  },
+  reason_dockerfile_invalid: {
+    'pt-BR': 'O Dockerfile é inválido. Veja os logs do deploy.',
+    en: 'The Dockerfile is invalid. See the deploy logs.',
+    es: 'El Dockerfile no es válido. Mira los logs del deploy.',
+  },
   reason_build_timeout: {
     'pt-BR': 'O build demorou demais e foi interrompido.',
     en: 'The build took too long and was stopped.',
