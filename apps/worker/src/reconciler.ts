@@ -8,6 +8,7 @@ import { GithubApiError } from '@zapdeploy/github';
 import { type LogStore, logKeys } from '@zapdeploy/logstore';
 import { BuildFailedError, type Runtime } from '@zapdeploy/runtime';
 import type { WorkerConfig } from './config.js';
+import { fenced, holdLease, LeaseLostError } from './lease-guard.js';
 import type { LogFollowers } from './log-followers.js';
 import { LogWriter } from './log-writer.js';
 import type { StatusEvents } from './status-events.js';
@@ -25,6 +26,7 @@ export type ReconcilerDeps = {
   readonly events: StatusEvents;
   /** A token to clone a private repository through its GitHub App installation. */
   readonly installationToken: (installationId: string) => Promise<string>;
+  readonly onError: (message: string) => void;
 };
 
 /**
@@ -39,12 +41,14 @@ export class Reconciler {
     const { leases, work, config } = this.deps;
     const lease = await leases.acquire(`reconcile:${instanceId}`, config.workerId, config.leaseMs);
     if (!lease) return 'retry';
-    const renewal = setInterval(() => void leases.renew(lease, config.leaseMs).catch(() => undefined), config.leaseMs / 4);
+    const hold = holdLease(leases, lease, config.leaseMs, (error) => this.deps.onError(`renewing ${lease.resource}: ${String(error)}`));
+    // Once the lease is lost, every runtime call throws: the worker that took it over acts from then on.
+    const runtime = fenced(this.deps.runtime, hold.signal);
     try {
       for (let round = 0; round < 5; round += 1) {
         const item = await work.load(instanceId);
         if (!item) return 'done';
-        await this.step(item, lease);
+        await this.step(item, lease, runtime, hold.signal);
         const after = await work.load(instanceId);
         if (!after) return 'done';
         if (after.generation === item.generation) {
@@ -53,14 +57,18 @@ export class Reconciler {
         }
       }
       return 'retry';
+    } catch (error) {
+      if (!(hold.signal.reason instanceof LeaseLostError)) throw error;
+      this.deps.onError(`reconcile ${instanceId}: stopped, the lease was lost (${error instanceof Error ? error.message : String(error)})`);
+      return 'done';
     } finally {
-      clearInterval(renewal);
-      await leases.release(lease);
+      hold.stop();
+      if (!hold.signal.aborted) await leases.release(lease);
     }
   }
 
-  private async step(item: WorkItem, lease: Lease): Promise<void> {
-    const { runtime, work, followers } = this.deps;
+  private async step(item: WorkItem, lease: Lease, runtime: Runtime, leaseSignal: AbortSignal): Promise<void> {
+    const { work, followers } = this.deps;
     if (item.desiredState === 'deleted') {
       await followers.stop(item.id);
       await runtime.remove(item.id, { keepData: false });
@@ -68,7 +76,7 @@ export class Reconciler {
       return;
     }
     // A restore stops the bot: it is started again below, like a resume.
-    const restored = await this.transferSessions(item.id);
+    const restored = await this.transferSessions(item.id, runtime);
     const deployment = item.deployment;
     if (!deployment) {
       await this.setStatus(item, lease, 'failed', 'no_deployment');
@@ -80,7 +88,7 @@ export class Reconciler {
     }
     let image = deployment.image;
     if (!image && (deployment.status === 'queued' || deployment.status === 'building')) {
-      image = await this.build(item, deployment.id, deployment.number, lease);
+      image = await this.build(item, deployment.id, deployment.number, lease, runtime, leaseSignal);
     }
     const observed = await runtime.observe(item.id);
     if (!image) {
@@ -132,8 +140,8 @@ export class Reconciler {
     await this.setStatus(item, lease, now.status, now.reason);
   }
 
-  private async build(item: WorkItem, deploymentId: string, number: number, lease: Lease): Promise<string | null> {
-    const { config, runtime, work, logStore } = this.deps;
+  private async build(item: WorkItem, deploymentId: string, number: number, lease: Lease, runtime: Runtime, leaseSignal: AbortSignal): Promise<string | null> {
+    const { config, work, logStore } = this.deps;
     const log = new LogWriter(logStore, logKeys.deployment(deploymentId), { linesPerSecond: config.logLinesPerSecond });
     const workDir = path.resolve(config.infra.dataDir, 'builds', deploymentId);
     await work.deploymentStarted(deploymentId, 'building');
@@ -173,12 +181,13 @@ export class Reconciler {
         baseImages: prepared.baseImages,
         commands: prepared.plan.kind === 'dockerfile' ? null : { install: prepared.plan.install, build: prepared.plan.build, start: prepared.plan.start },
         onLine: (line) => log.write('build', line),
-        signal: controller.signal,
+        signal: AbortSignal.any([controller.signal, leaseSignal]),
       });
       await work.deploymentBuilt(deploymentId, artifact, prepared.commitSha, prepared.plan.kind !== 'dockerfile' && runtime.kind === 'docker');
       log.write('build', `build ok: ${artifact}`);
       return artifact;
     } catch (error) {
+      if (leaseSignal.aborted) throw error; // not this worker's deployment any more
       const reason =
         error instanceof GithubApiError && [401, 403, 404].includes(error.status)
           ? 'repo_private: the GitHub App installation no longer gives access to this repository'
@@ -214,8 +223,8 @@ export class Reconciler {
   }
 
   /** Backups read the session folders from the volume; restores stop the bot and replace them (it starts again below). */
-  private async transferSessions(instanceId: string): Promise<boolean> {
-    const { runtime, sessions } = this.deps;
+  private async transferSessions(instanceId: string, runtime: Runtime): Promise<boolean> {
+    const { sessions } = this.deps;
     let restored = false;
     for (const transfer of await sessions.pending(instanceId)) {
       try {

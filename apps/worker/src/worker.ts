@@ -74,6 +74,7 @@ export class Worker {
       followers: this.followers,
       events,
       installationToken: (installationId) => github.installationToken(installationId),
+      onError: (message) => logger.error(message),
     });
     this.scheduler = new KeyedScheduler(
       (id) => reconciler.reconcile(id),
@@ -101,6 +102,12 @@ export class Worker {
   /** Reconciles every live instance and takes over unfollowed logs (catches anything a nudge missed). */
   async resync(): Promise<void> {
     if (this.resyncTimer) clearTimeout(this.resyncTimer);
+    try {
+      // Isolation (firewall rules, build network) is re-checked and repaired here, not only at deploys.
+      await this.runtime.ping();
+    } catch (error) {
+      this.logger.error(`runtime check: ${String(error)}`);
+    }
     try {
       for (const id of await this.work.listLiveIds()) this.nudge(id);
       for (const id of await this.work.listRunningWithoutFollower()) this.nudge(id);

@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
+import { promisify } from 'node:util';
 import { GitServer } from '@zapdeploy/test-support/stand-ins/git-server';
 import { startTestApi, type TestApi } from '@zapdeploy/test-support/support/api-harness';
 import { TestClient } from '@zapdeploy/test-support/support/http-client';
@@ -56,7 +58,7 @@ beforeAll(async () => {
   loop = await canary('127.0.0.1');
   lan = await canary(await privateAddress());
   git = await new GitServer().start();
-  api = await startTestApi({ mode: 'full', worker: true, env: { ZAPDEPLOY_PUBLIC_SIGNUPS: 'false' } });
+  api = await startTestApi({ mode: 'full', worker: true, env: { ZAPDEPLOY_PUBLIC_SIGNUPS: 'false', ZAPDEPLOY_RESYNC_SECONDS: '2' } });
 });
 afterAll(async () => {
   await api?.close();
@@ -175,5 +177,29 @@ describe('a repository’s Dockerfile cannot make the builder fetch from the pla
     expect(text).not.toContain(SECRET);
     expect(loop.hits).toEqual([]);
     expect(lan.hits).toEqual([]);
+  });
+});
+
+describe('the firewall of bot and build networks', () => {
+  const run = promisify(execFile);
+  const present = (binary: string, chain: string) =>
+    run(binary, ['-w', '-C', chain, '-i', 'zd+', '-j', 'DROP']).then(
+      () => true,
+      () => false,
+    );
+
+  it('is checked again periodically: a rule removed by hand is put back (IPv6 included)', async () => {
+    // Bots have no IPv6 at all, so removing the IPv6 rule for a moment exposes nothing.
+    const ipv6 = await run('ip6tables', ['-w', '-L', 'INPUT', '-n']).then(
+      () => true,
+      () => false,
+    );
+    const [binary, chain] = ipv6 ? ['ip6tables', 'FORWARD'] : ['iptables', 'INPUT'];
+    expect(await present(binary, chain)).toBe(true);
+    await run(binary, ['-w', '-D', chain, '-i', 'zd+', '-j', 'DROP']);
+    expect(await present(binary, chain)).toBe(false);
+    const deadline = Date.now() + 30_000;
+    while (!(await present(binary, chain)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(await present(binary, chain)).toBe(true);
   });
 });

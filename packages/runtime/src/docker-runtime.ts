@@ -15,7 +15,7 @@ import {
   names,
   networkCreateOptions,
 } from './docker-spec.js';
-import { applyIsolationRules, hostNameservers, hostSubnets, isolationRules, isolationRulesPresent } from './firewall.js';
+import { applyIsolationRules, hostNameservers, hostSubnets, type IptablesRule, ipv6Filtering, isolationRules, isolationRulesPresent } from './firewall.js';
 import { LineSplitter } from './line-splitter.js';
 import {
   ABSENT,
@@ -47,7 +47,7 @@ const isNotModified = (error: unknown) => (error as { statusCode?: number }).sta
 export class DockerRuntime implements Runtime {
   readonly kind = 'docker' as const;
   private readonly docker: Docker;
-  private readonly rules = isolationRules(hostSubnets(), hostNameservers(readResolvConf()));
+  private rules: IptablesRule[] | undefined;
   private isolated = false;
 
   constructor(private readonly options: DockerRuntimeOptions) {
@@ -59,8 +59,15 @@ export class DockerRuntime implements Runtime {
     await this.ensureIsolation();
   }
 
-  /** Firewall rules and the build network; refuses to go on without them. */
+  /**
+   * Firewall rules and the build network; refuses to go on without them. Checked before every build and start,
+   * and by the worker's periodic resync (`ping`): a rule someone removed is put back.
+   */
   async ensureIsolation(): Promise<void> {
+    if (!this.rules) {
+      const all = isolationRules(hostSubnets(), hostNameservers(readResolvConf()));
+      this.rules = (await ipv6Filtering()) ? all : all.filter((rule) => rule.family === 'ipv4');
+    }
     if (this.isolated && (await isolationRulesPresent(this.rules))) return;
     await this.ensureNetwork(BUILD_NETWORK, {
       Name: BUILD_NETWORK,

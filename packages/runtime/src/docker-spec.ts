@@ -80,6 +80,7 @@ export function networkCreateOptions(instanceId: string): Docker.NetworkCreateOp
     Driver: 'bridge',
     CheckDuplicate: true,
     Internal: false,
+    EnableIPv6: false,
     Options: {
       'com.docker.network.bridge.name': names.bridge(instanceId),
       'com.docker.network.bridge.enable_icc': 'false',

@@ -4,9 +4,17 @@ import { hostNameservers, isolationRules } from './firewall.js';
 describe(isolationRules.name, () => {
   it('drops everything from Zapdeploy bridges to the host, and forwarded traffic to private ranges and host subnets', () => {
     const rules = isolationRules(['192.0.2.0/24']);
-    expect(rules[0]).toEqual({ table: 'filter', chain: 'INPUT', spec: ['-i', 'zd+', '-j', 'DROP'] });
+    expect(rules[0]).toEqual({ family: 'ipv4', table: 'filter', chain: 'INPUT', spec: ['-i', 'zd+', '-j', 'DROP'] });
     const forwarded = rules.filter((r) => r.chain === 'DOCKER-USER').map((r) => r.spec[3]);
     expect(forwarded).toEqual(expect.arrayContaining(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16', '192.0.2.0/24']));
+  });
+
+  it('cuts IPv6 off entirely: nothing from a bot bridge to the host or forwarded', () => {
+    const ipv6 = isolationRules([]).filter((r) => r.family === 'ipv6');
+    expect(ipv6).toEqual([
+      { family: 'ipv6', table: 'filter', chain: 'INPUT', spec: ['-i', 'zd+', '-j', 'DROP'] },
+      { family: 'ipv6', table: 'filter', chain: 'FORWARD', spec: ['-i', 'zd+', '-j', 'DROP'] },
+    ]);
   });
 });
 

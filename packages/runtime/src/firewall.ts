@@ -8,12 +8,19 @@ const run = promisify(execFile);
 /** Address ranges a bot must never reach: private networks, link-local (cloud metadata), CGNAT, loopback. */
 export const BLOCKED_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16', '100.64.0.0/10', '127.0.0.0/8'] as const;
 
-export type IptablesRule = { readonly table: 'filter'; readonly chain: string; readonly spec: readonly string[] };
+export type IptablesRule = {
+  /** iptables (IPv4) or ip6tables (IPv6). */
+  readonly family: 'ipv4' | 'ipv6';
+  readonly table: 'filter';
+  readonly chain: string;
+  readonly spec: readonly string[];
+};
 
 /**
  * iptables rules for every Zapdeploy bridge (zd+): no packet to the host itself (INPUT: its services,
  * whatever address they listen on) and no forwarded packet to private, link-local or the host's own
- * subnets. Internet egress stays open.
+ * subnets. Internet egress stays open. IPv6: bot networks get no IPv6 addresses; should one ever carry
+ * IPv6 all the same, nothing from a Zapdeploy bridge reaches the host or is forwarded.
  */
 export function isolationRules(hostSubnets: readonly string[], nameservers: readonly string[] = []): IptablesRule[] {
   const iface = `${BRIDGE_PREFIX}+`;
@@ -23,15 +30,18 @@ export function isolationRules(hostSubnets: readonly string[], nameservers: read
     .filter((ip) => !ip.startsWith('127.') && ip.includes('.'))
     .flatMap((ip) =>
       (['udp', 'tcp'] as const).map((protocol) => ({
+        family: 'ipv4' as const,
         table: 'filter' as const,
         chain: 'DOCKER-USER',
         spec: ['-i', iface, '-d', `${ip}/32`, '-p', protocol, '--dport', '53', '-j', 'ACCEPT'],
       })),
     );
   return [
-    { table: 'filter', chain: 'INPUT', spec: ['-i', iface, '-j', 'DROP'] },
+    { family: 'ipv4', table: 'filter', chain: 'INPUT', spec: ['-i', iface, '-j', 'DROP'] },
     ...dns,
-    ...destinations.map((cidr) => ({ table: 'filter' as const, chain: 'DOCKER-USER', spec: ['-i', iface, '-d', cidr, '-j', 'DROP'] })),
+    ...destinations.map((cidr) => ({ family: 'ipv4' as const, table: 'filter' as const, chain: 'DOCKER-USER', spec: ['-i', iface, '-d', cidr, '-j', 'DROP'] })),
+    { family: 'ipv6', table: 'filter', chain: 'INPUT', spec: ['-i', iface, '-j', 'DROP'] },
+    { family: 'ipv6', table: 'filter', chain: 'FORWARD', spec: ['-i', iface, '-j', 'DROP'] },
   ];
 }
 
@@ -63,13 +73,25 @@ function networkOf(cidr: string): string {
   return `${[24, 16, 8, 0].map((shift) => (network >>> shift) & 255).join('.')}/${prefix}`;
 }
 
+const binary = (rule: IptablesRule) => (rule.family === 'ipv6' ? 'ip6tables' : 'iptables');
+
+/** Whether this host filters IPv6 at all (ip6tables present and the kernel has IPv6); without it there is no IPv6 to guard. */
+export async function ipv6Filtering(): Promise<boolean> {
+  try {
+    await run('ip6tables', ['-w', '-t', 'filter', '-L', 'INPUT', '-n']);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Inserts each rule unless present (idempotent; safe with several workers). */
 export async function applyIsolationRules(rules: readonly IptablesRule[]): Promise<void> {
   for (const rule of [...rules].reverse()) {
     try {
-      await run('iptables', ['-w', '-t', rule.table, '-C', rule.chain, ...rule.spec]);
+      await run(binary(rule), ['-w', '-t', rule.table, '-C', rule.chain, ...rule.spec]);
     } catch {
-      await run('iptables', ['-w', '-t', rule.table, '-I', rule.chain, '1', ...rule.spec]);
+      await run(binary(rule), ['-w', '-t', rule.table, '-I', rule.chain, '1', ...rule.spec]);
     }
   }
 }
@@ -77,7 +99,7 @@ export async function applyIsolationRules(rules: readonly IptablesRule[]): Promi
 export async function isolationRulesPresent(rules: readonly IptablesRule[]): Promise<boolean> {
   for (const rule of rules) {
     try {
-      await run('iptables', ['-w', '-t', rule.table, '-C', rule.chain, ...rule.spec]);
+      await run(binary(rule), ['-w', '-t', rule.table, '-C', rule.chain, ...rule.spec]);
     } catch {
       return false;
     }
