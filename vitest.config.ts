@@ -16,6 +16,8 @@ export default defineConfig({
           include: ['apps/*/test/**/*.int.test.ts', 'packages/*/test/**/*.int.test.ts', 'test/**/*.int.test.ts'],
           testTimeout: 180_000,
           hookTimeout: 120_000,
+          // Pages and statuses change asynchronously on a busy 2-core machine: a poll may wait, never passes early.
+          expect: { poll: { timeout: 20_000, interval: 100 } },
           pool: 'forks',
           maxWorkers: 2,
         },

@@ -34,7 +34,8 @@ async function startPlatform(port: number, webPort: number): Promise<Started> {
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const url = `http://localhost:${port}`;
-  const deadline = Date.now() + 60_000;
+  // A cold start (TypeScript loaded through tsx, PGlite, the dashboard) on a 2-core machine busy with other tests.
+  const deadline = Date.now() + 150_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`start exited early:\n${output}`);
     try {
@@ -54,7 +55,7 @@ async function stopPlatform(started: Started): Promise<number | null> {
   return exited;
 }
 
-describe('npm start (embedded mode)', () => {
+describe('npm start (embedded mode)', { timeout: 420_000 }, () => {
   it('starts with nothing configured, and keeps accounts, sessions and instances across a restart', async () => {
     const port = await freePort();
     const webPort = await freePort();

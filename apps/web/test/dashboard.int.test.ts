@@ -11,6 +11,8 @@ let browser: Browser;
 let owner: BrowserContext;
 let page: Page;
 let instanceUrl = '';
+/** What Chromium reported as blocked by the Content-Security-Policy, on any page of this file. */
+const cspViolations: string[] = [];
 
 beforeAll(async () => {
   git = await new GitServer().start();
@@ -18,6 +20,9 @@ beforeAll(async () => {
   browser = await launchChromium();
   owner = await browser.newContext({ locale: 'pt-BR', viewport: { width: 1280, height: 800 } });
   page = await owner.newPage();
+  owner.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+  });
 });
 afterAll(async () => {
   await browser?.close();
@@ -28,6 +33,21 @@ afterAll(async () => {
 const statusBadge = (p: Page) => p.locator('h1 + span .badge');
 
 describe('the dashboard, as a visitor would use it (pt-BR)', () => {
+  it('sends a Content-Security-Policy that forbids framing and foreign scripts', async () => {
+    const response = await fetch(`${api.url}/login`);
+    const policy = response.headers.get('content-security-policy') ?? '';
+    expect(policy).toContain("frame-ancestors 'none'");
+    expect(policy).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/);
+    expect(policy).toContain("object-src 'none'");
+    expect(response.headers.get('x-frame-options')).toBe('DENY');
+    const nonce = /'nonce-([^']+)'/.exec(policy)?.[1] ?? '';
+    const html = await response.text();
+    // Next.js's own inline scripts carry the nonce; none lacks it.
+    const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
+    expect(scripts.length).toBeGreaterThan(0);
+    expect(scripts.filter((tag) => !tag.includes(`nonce="${nonce}"`))).toEqual([]);
+  });
+
   it('shows what Zapdeploy does and the plans in reais', async () => {
     await page.goto(api.url);
     await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('pt-BR');
@@ -223,5 +243,9 @@ describe('the dashboard, as a visitor would use it (pt-BR)', () => {
     await dialog.getByRole('button', { name: 'Apagar para sempre' }).click();
     await page.waitForURL('**/instances');
     await expect.poll(async () => page.getByRole('link', { name: /meu-bot/ }).count(), { timeout: 60_000 }).toBe(0);
+  });
+
+  it('broke no Content-Security-Policy rule on any page it opened', () => {
+    expect(cspViolations).toEqual([]);
   });
 });
