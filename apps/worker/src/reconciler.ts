@@ -7,6 +7,7 @@ import { containerAction, INITIAL_STATE, type InstanceStatus, isSystemPauseReaso
 import { GithubApiError } from '@zapdeploy/github';
 import { type LogStore, logKeys } from '@zapdeploy/logstore';
 import { BuildFailedError, type Runtime } from '@zapdeploy/runtime';
+import type { LimitFunction } from 'p-limit';
 import type { WorkerConfig } from './config.js';
 import type { LogFollowers } from './log-followers.js';
 import { LogWriter } from './log-writer.js';
@@ -25,6 +26,10 @@ export type ReconcilerDeps = {
   readonly events: StatusEvents;
   /** A token to clone a private repository through its GitHub App installation. */
   readonly installationToken: (installationId: string) => Promise<string>;
+  /** This worker's build slots (ZAPDEPLOY_MAX_CONCURRENT_BUILDS): a clone and build runs inside one. */
+  readonly buildSlots: LimitFunction;
+  /** The operator's log (details never shown to users, such as why a clone failed). */
+  readonly log: (line: string) => void;
 };
 
 /**
@@ -80,7 +85,11 @@ export class Reconciler {
     }
     let image = deployment.image;
     if (!image && (deployment.status === 'queued' || deployment.status === 'building')) {
-      image = await this.build(item, deployment.id, deployment.number, lease);
+      const { buildSlots } = this.deps;
+      if (buildSlots.activeCount >= buildSlots.concurrency) {
+        await this.system(item.id, `Deploy #${deployment.number} na fila: aguardando outro build terminar neste servidor…`);
+      }
+      image = await buildSlots(() => this.build(item, deployment.id, deployment.number, lease));
     }
     const observed = await runtime.observe(item.id);
     if (!image) {
@@ -120,6 +129,7 @@ export class Reconciler {
       await this.system(item.id, observed.exists ? `Reiniciando com o deploy #${deployment.number}…` : `Iniciando o deploy #${deployment.number}…`);
       await runtime.replace(spec);
       await work.deploymentLive(item.id, deployment.id);
+      await this.pruneArtifacts(item.id, deployment.id);
     } else if (action === 'start') {
       await this.setStatus(item, lease, 'starting', null);
       await runtime.start(item.id);
@@ -188,6 +198,7 @@ export class Reconciler {
                 ? `build_timeout: the build took longer than ${Math.round(config.buildTimeoutMs / 1000)} s`
                 : undefined;
       if (!reason) throw error; // infrastructure trouble: the reconcile is retried
+      if (error instanceof SourceError && error.detail) this.deps.log(`deployment ${deploymentId} (${item.repoUrl}): ${error.code}: ${error.detail}`);
       log.write('build', `✖ ${reason}`);
       await work.deploymentFailed(deploymentId, reason);
       await this.system(item.id, `Deploy #${number} falhou: ${reason}`);
@@ -196,6 +207,15 @@ export class Reconciler {
       clearTimeout(timeout);
       await log.flush();
       await rm(workDir, { recursive: true, force: true });
+    }
+  }
+
+  /** Old images go once a deployment is live; the one before it stays for a rollback. Never fails the reconcile. */
+  private async pruneArtifacts(instanceId: string, deploymentId: string): Promise<void> {
+    try {
+      await this.deps.runtime.pruneArtifacts(instanceId, await this.deps.work.imagesToKeep(instanceId, deploymentId));
+    } catch (error) {
+      this.deps.log(`pruning the images of ${instanceId}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 

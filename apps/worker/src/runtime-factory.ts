@@ -27,6 +27,8 @@ export function createRuntime(config: WorkerConfig): Runtime {
     pidsLimit: 256,
     maxRestarts: config.maxRestarts,
     buildMemoryMb: config.buildMemoryMb,
+    buildCpuMillis: config.buildCpuMillis,
+    buildPidsLimit: config.buildPidsLimit,
     stopTimeoutSeconds: 10,
     ...(config.buildCaFile ? { caFile: config.buildCaFile } : {}),
   });

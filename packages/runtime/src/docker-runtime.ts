@@ -3,6 +3,7 @@ import { PassThrough } from 'node:stream';
 import Docker from 'dockerode';
 import tar from 'tar-fs';
 import tarStream from 'tar-stream';
+import { createBuildCgroup } from './build-cgroup.js';
 import {
   BOT_USER,
   BUILD_BRIDGE,
@@ -24,8 +25,10 @@ export type DockerRuntimeOptions = DockerSettings & {
   readonly socketPath?: string;
   /** Image used for one-off helper containers (volume ownership); a trusted base image. */
   readonly helperImage: string;
-  /** Limits of build containers. */
+  /** Limits of build containers (each RUN step): memory, CPU (thousandths of a CPU), processes. */
   readonly buildMemoryMb: number;
+  readonly buildCpuMillis: number;
+  readonly buildPidsLimit: number;
   /** Seconds a bot gets to exit after SIGTERM. */
   readonly stopTimeoutSeconds: number;
 };
@@ -40,6 +43,7 @@ export class DockerRuntime implements Runtime {
   private readonly docker: Docker;
   private readonly rules = isolationRules(hostSubnets(), hostNameservers(readResolvConf()));
   private isolated = false;
+  private cgroupDriver: string | undefined;
 
   constructor(private readonly options: DockerRuntimeOptions) {
     this.docker = new Docker(options.socketPath ? { socketPath: options.socketPath } : {});
@@ -68,6 +72,7 @@ export class DockerRuntime implements Runtime {
     await this.ensureIsolation();
     const tag = names.image(request.instanceId, request.deploymentId);
     const context = tar.pack(request.contextDir, { ignore: (name) => name.split('/').includes('.git') });
+    const limits = await this.buildLimits(request);
     const stream = (await this.docker.buildImage(
       context as unknown as NodeJS.ReadableStream,
       {
@@ -79,6 +84,7 @@ export class DockerRuntime implements Runtime {
         pull: false,
         memory: this.options.buildMemoryMb * 1024 * 1024,
         memswap: this.options.buildMemoryMb * 1024 * 1024,
+        ...limits.options,
         labels: { [LABELS.managed]: 'true', [LABELS.instance]: request.instanceId, [LABELS.deployment]: request.deploymentId },
         abortSignal: request.signal,
       } as Docker.ImageBuildOptions,
@@ -96,8 +102,42 @@ export class DockerRuntime implements Runtime {
       );
     });
     splitter.flush();
+    await limits.release();
     if (failure) throw new BuildFailedError(failure);
     return { artifact: tag };
+  }
+
+  /**
+   * CPU, shared memory and processes of a build's containers. The pids limit comes from a cgroup made for the
+   * build (the build API has no pids option); without the cgroupfs driver the build log says it is not applied.
+   */
+  private async buildLimits(request: BuildRequest): Promise<{ options: Record<string, unknown>; release: () => Promise<void> }> {
+    this.cgroupDriver ??= ((await this.docker.info()) as { CgroupDriver?: string }).CgroupDriver ?? 'unknown';
+    const cgroup = await createBuildCgroup(request.deploymentId, this.options.buildPidsLimit, this.cgroupDriver);
+    if (!cgroup) request.onLine(`aviso: o limite de processos do build não se aplica com o driver de cgroup "${this.cgroupDriver}"`);
+    return {
+      options: {
+        cpuperiod: 100_000,
+        cpuquota: this.options.buildCpuMillis * 100,
+        shmsize: 64 * 1024 * 1024,
+        ...(cgroup ? { cgroupparent: cgroup.parent } : {}),
+      },
+      release: async () => cgroup?.remove(),
+    };
+  }
+
+  /**
+   * Removes the instance's images except these (the live one and the one before it, for a rollback). Tags go one
+   * by one: deployments built from the same layers share one image under several tags. An image a container still
+   * uses stays (the engine refuses, which is fine).
+   */
+  async pruneArtifacts(instanceId: string, keep: readonly string[]): Promise<void> {
+    const images = await this.docker.listImages({ filters: { label: [`${LABELS.instance}=${instanceId}`] } });
+    for (const image of images) {
+      const tags = (image.RepoTags ?? []).filter((tag) => tag !== '<none>:<none>');
+      if (tags.length === 0) await this.ignoreMissing(() => this.docker.getImage(image.Id).remove());
+      for (const tag of tags) if (!keep.includes(tag)) await this.ignoreMissing(() => this.docker.getImage(tag).remove());
+    }
   }
 
   async replace(spec: InstanceSpec): Promise<void> {
