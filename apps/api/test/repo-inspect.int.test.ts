@@ -56,16 +56,23 @@ describe('inspecting a repository: where the API may connect', () => {
 });
 
 describe('inspecting a repository: bounded', () => {
-  it('runs one inspection at a time per user (429), and reuses the result for the same commit', async () => {
+  it('runs one inspection at a time per user, one more waiting (429 beyond), and reuses the result for the same commit', async () => {
     const repo = await git.commit(`slow-${Date.now()}`, fixtures.nodeBot);
     // The slow host answers after 1.5 s with a redirect to localhost:<git port>, which is allowed.
     const slowUrl = `${slow.url}${path(repo)}`;
     const first = user.post('/api/v1/repositories/inspect', { repoUrl: slowUrl });
     await expect.poll(() => slow.requests, { timeout: 10_000, interval: 50 }).toBeGreaterThan(0);
-    const second = await user.post('/api/v1/repositories/inspect', { repoUrl: slowUrl });
-    expect(second.status).toBe(429);
-    expect(second.body).toMatchObject({ code: 'inspect_busy' });
-    expect(second.headers.get('retry-after')).toBe('5');
+    // One more waits its turn (the form asks again when a field changes); beyond that it is refused.
+    const [second, third] = await Promise.all([
+      user.post('/api/v1/repositories/inspect', { repoUrl: slowUrl, rootDir: '.' }),
+      user.post('/api/v1/repositories/inspect', { repoUrl: slowUrl }),
+    ]);
+    const refused = [second, third].filter((answer) => answer.status === 429);
+    const served = [second, third].filter((answer) => answer.status === 200);
+    expect(refused).toHaveLength(1);
+    expect(refused[0]?.body).toMatchObject({ code: 'inspect_busy' });
+    expect(refused[0]?.headers.get('retry-after')).toBe('5');
+    expect(served[0]?.body).toMatchObject({ ok: true, kind: 'node' });
     expect((await first).body).toMatchObject({ ok: true, kind: 'node' });
 
     // Same repository, branch, folder and commit: no new clone, only the commit is asked for.

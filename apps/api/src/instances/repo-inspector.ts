@@ -20,16 +20,18 @@ export type Inspection = { readonly branch: string; readonly detection: Detectio
 export type InspectQuery = { readonly repoUrl: string; readonly branch: string | null; readonly rootDir: string };
 
 const MAX_CACHED = 500;
+/** Per user: one running and one waiting (the form asks again when the folder or branch changes); more is refused. */
+const PER_USER = 2;
 
 /**
  * Repository inspection, bounded for the API process: a clone without a working tree (size-watched, time-limited),
- * `concurrency` at a time for the whole process with a short queue, one at a time per user, and results kept for
+ * `concurrency` at a time for the whole process with a short queue, one at a time per user (one more may wait), and results kept for
  * `cacheMs` per (repository, branch, folder, commit), the commit read with one `git ls-remote`. Beyond that it
  * answers 429 `inspect_busy` rather than queueing clones without end.
  */
 export class RepoInspector {
   private readonly slots: ReturnType<typeof pLimit>;
-  private readonly busyUsers = new Set<string>();
+  private readonly users = new Map<string, ReturnType<typeof pLimit>>();
   private readonly cache = new Map<string, { readonly at: number; readonly result: Inspection }>();
 
   constructor(
@@ -40,14 +42,15 @@ export class RepoInspector {
   }
 
   async inspect(userId: string, query: InspectQuery): Promise<Inspection> {
-    if (this.busyUsers.has(userId) || this.slots.pendingCount >= this.settings.concurrency * 2) {
+    const mine = this.users.get(userId) ?? pLimit(1);
+    if (mine.activeCount + mine.pendingCount >= PER_USER || this.slots.pendingCount >= this.settings.concurrency * 2) {
       throw new HttpProblem(429, 'inspect_busy', {}, undefined, { 'retry-after': '5' });
     }
-    this.busyUsers.add(userId);
+    this.users.set(userId, mine);
     try {
-      return await this.slots(() => this.run(query));
+      return await mine(() => this.slots(() => this.run(query)));
     } finally {
-      this.busyUsers.delete(userId);
+      if (mine.activeCount + mine.pendingCount === 0) this.users.delete(userId);
     }
   }
 
