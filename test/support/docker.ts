@@ -12,6 +12,7 @@ export function dockerTestSettings(): DockerRuntimeOptions {
     buildMemoryMb: 2048,
     buildCpuMillis: 1000,
     buildPidsLimit: 512,
+    buildMaxImageMb: 4096,
     stopTimeoutSeconds: 5,
     ...(existsSync(HOST_CA_FILE) ? { caFile: HOST_CA_FILE } : {}),
   };

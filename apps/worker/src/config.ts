@@ -24,6 +24,7 @@ const schema = z.object({
   ZAPDEPLOY_BUILD_CPUS: z.coerce.number().min(0.01, 'expected a number of CPUs such as 1 or 0.5').max(256).default(1),
   ZAPDEPLOY_BUILD_PIDS_LIMIT: positive(512),
   ZAPDEPLOY_MAX_CONCURRENT_BUILDS: positive(2),
+  ZAPDEPLOY_MAX_IMAGE_MB: positive(4096),
   DOCKER_SOCKET: z.string().default('/var/run/docker.sock'),
   PATH: z.string().optional(),
   HOME: z.string().optional(),
@@ -56,6 +57,8 @@ export type WorkerConfig = {
   readonly buildCpuMillis: number;
   /** Processes a build may run at once (all its RUN steps together). */
   readonly buildPidsLimit: number;
+  /** Largest image a build may leave, base image included. */
+  readonly buildMaxImageMb: number;
   /** Builds (clone included) this worker runs at once; others wait their turn. */
   readonly maxConcurrentBuilds: number;
   readonly dockerSocket: string;
@@ -88,6 +91,7 @@ export function loadWorkerConfig(env: Env): WorkerConfig {
     buildCpuMillis: Math.round(e.ZAPDEPLOY_BUILD_CPUS * 1000),
     buildPidsLimit: e.ZAPDEPLOY_BUILD_PIDS_LIMIT,
     maxConcurrentBuilds: e.ZAPDEPLOY_MAX_CONCURRENT_BUILDS,
+    buildMaxImageMb: e.ZAPDEPLOY_MAX_IMAGE_MB,
     dockerSocket: e.DOCKER_SOCKET,
     hostEnv: { PATH: e.PATH, HOME: e.HOME, LANG: e.LANG },
   };

@@ -29,6 +29,7 @@ export function createRuntime(config: WorkerConfig): Runtime {
     buildMemoryMb: config.buildMemoryMb,
     buildCpuMillis: config.buildCpuMillis,
     buildPidsLimit: config.buildPidsLimit,
+    buildMaxImageMb: config.buildMaxImageMb,
     stopTimeoutSeconds: 10,
     ...(config.buildCaFile ? { caFile: config.buildCaFile } : {}),
   });

@@ -5,7 +5,7 @@ import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Instance, waitForInstance } from './deploy-helpers.js';
 
-// One worker with one build slot, builds limited to half a CPU and 64 processes.
+// One worker with one build slot, builds limited to half a CPU, 64 processes and images of 600 MB.
 const docker = new Docker();
 let git: GitServer;
 let api: TestApi;
@@ -16,7 +16,13 @@ beforeAll(async () => {
   api = await startTestApi({
     mode: 'full',
     worker: true,
-    env: { ZAPDEPLOY_PUBLIC_SIGNUPS: 'false', ZAPDEPLOY_MAX_CONCURRENT_BUILDS: '1', ZAPDEPLOY_BUILD_CPUS: '0.5', ZAPDEPLOY_BUILD_PIDS_LIMIT: '64' },
+    env: {
+      ZAPDEPLOY_PUBLIC_SIGNUPS: 'false',
+      ZAPDEPLOY_MAX_CONCURRENT_BUILDS: '1',
+      ZAPDEPLOY_BUILD_CPUS: '0.5',
+      ZAPDEPLOY_BUILD_PIDS_LIMIT: '64',
+      ZAPDEPLOY_MAX_IMAGE_MB: '600',
+    },
   });
   user = new TestClient(api.url);
   const signUp = await user.post('/api/auth/sign-up/email', { email: 'limits@example.com', password: 'cavalo-bateria-grampo', name: 'Limits' });
@@ -63,6 +69,15 @@ describe('build limits', () => {
     expect(lines).toContain('cpu quota 50000 per 100000');
     expect(lines).not.toContain('forked 100');
     expect(lines.some((l) => /Cannot fork|Resource temporarily unavailable/.test(l))).toBe(true);
+  });
+
+  it('refuses an image over the size limit, and removes it', async () => {
+    // node:24-slim is about 270 MB; 400 MB more makes it too large.
+    const bot = await deploy('fat-image', { Dockerfile: `FROM node:24-slim\nRUN echo ${Date.now()} && head -c 400M /dev/zero > /fat\n${idle}` });
+    const failed = await waitForInstance(user, bot.id, (i) => i.status === 'failed');
+    expect(failed.statusReason).toBe('build_failed');
+    expect((await buildLog(failed)).map((l) => l.line)).toContainEqual(expect.stringMatching(/the image is \d+ MB; the limit is 600 MB/));
+    expect(await docker.listImages({ filters: { label: [`zapdeploy.instance=${bot.id}`] } })).toHaveLength(0);
   });
 
   it('runs the builds of one worker one after another when it has one build slot', async () => {

@@ -29,6 +29,8 @@ export type DockerRuntimeOptions = DockerSettings & {
   readonly buildMemoryMb: number;
   readonly buildCpuMillis: number;
   readonly buildPidsLimit: number;
+  /** Largest image a build may leave (base image included); a larger one is removed and the build fails. */
+  readonly buildMaxImageMb: number;
   /** Seconds a bot gets to exit after SIGTERM. */
   readonly stopTimeoutSeconds: number;
 };
@@ -104,6 +106,7 @@ export class DockerRuntime implements Runtime {
     splitter.flush();
     await limits.release();
     if (failure) throw new BuildFailedError(failure);
+    await this.refuseOversizedImage(tag);
     return { artifact: tag };
   }
 
@@ -124,6 +127,18 @@ export class DockerRuntime implements Runtime {
       },
       release: async () => cgroup?.remove(),
     };
+  }
+
+  /**
+   * The engine cannot cap a build's disk on overlay2 without xfs project quotas; what a build leaves behind is
+   * measured instead, and an image over the limit is removed at once.
+   */
+  private async refuseOversizedImage(tag: string): Promise<void> {
+    const { Size } = await this.docker.getImage(tag).inspect();
+    const limit = this.options.buildMaxImageMb;
+    if (Size <= limit * 1024 * 1024) return;
+    await this.ignoreMissing(() => this.docker.getImage(tag).remove({ force: true }));
+    throw new BuildFailedError(`the image is ${Math.round(Size / 1024 / 1024)} MB; the limit is ${limit} MB`);
   }
 
   /**
