@@ -17,6 +17,8 @@ export class GitServer {
   private server: http.Server | undefined;
   private root = '';
   url = '';
+  /** Requests answered so far (a refused redirect must not reach this server). */
+  requests = 0;
 
   async start(): Promise<this> {
     this.root = await mkdtemp(path.join(tmpdir(), 'zapdeploy-git-'));
@@ -63,6 +65,7 @@ export class GitServer {
 
   /** Answers a git smart-HTTP request; `pathInfo` overrides the request path (for hosts that map URLs). */
   serve(request: http.IncomingMessage, response: http.ServerResponse, pathInfo?: string): void {
+    this.requests += 1;
     const url = new URL(request.url ?? '/', this.url);
     const child = spawn(BACKEND, [], {
       env: {

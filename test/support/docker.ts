@@ -10,6 +10,9 @@ export function dockerTestSettings(): DockerRuntimeOptions {
     pidsLimit: 256,
     maxRestarts: 3,
     buildMemoryMb: 2048,
+    buildCpuMillis: 1000,
+    buildPidsLimit: 512,
+    buildMaxImageMb: 4096,
     stopTimeoutSeconds: 5,
     ...(existsSync(HOST_CA_FILE) ? { caFile: HOST_CA_FILE } : {}),
   };

@@ -22,6 +22,7 @@ import type { Platform } from './infrastructure/platform.js';
 import { InstanceService } from './instances/instance.service.js';
 import { InstancesController } from './instances/instances.controller.js';
 import { RepoInspectController } from './instances/repo-inspect.controller.js';
+import { RepoInspector } from './instances/repo-inspector.js';
 import { LogsController } from './logs/logs.controller.js';
 import { PlansController } from './plans/plans.controller.js';
 import { TokenService } from './tokens/token.service.js';
@@ -78,6 +79,7 @@ export async function createApiApp(platform: Platform): Promise<INestApplication
       { provide: UserRepository, useValue: platform.users },
       { provide: PlanRepository, useValue: platform.plans },
       { provide: InstanceService, useValue: platform.instanceService },
+      { provide: RepoInspector, useValue: platform.inspector },
       { provide: TokenService, useValue: platform.tokenService },
       { provide: InstanceRepository, useValue: platform.instances },
       { provide: LOG_STORE, useValue: platform.logStore },

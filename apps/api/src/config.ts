@@ -8,6 +8,7 @@ import {
   loadInfraConfig,
   parseEnv,
   portNumber,
+  privateGitHosts,
   urlString,
 } from '@zapdeploy/config';
 import { z } from 'zod';
@@ -24,7 +25,8 @@ const schema = z.object({
   ZAPDEPLOY_SUPERADMINS: commaList.default([]),
   ZAPDEPLOY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1, 'expected a positive number').default(600),
   ZAPDEPLOY_AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1, 'expected a positive number').default(30),
-  ZAPDEPLOY_ALLOW_PRIVATE_GIT_HOSTS: booleanString.default(false),
+  ZAPDEPLOY_ALLOW_PRIVATE_GIT_HOSTS: privateGitHosts.default(false),
+  ZAPDEPLOY_INSPECT_CONCURRENCY: z.coerce.number().int().min(1, 'expected a positive number').default(2),
   ZAPDEPLOY_PAYMENTS_URL: urlString(['http', 'https']).default('http://127.0.0.1:4100'),
   SMTP_URL: urlString(['smtp', 'smtps']).optional(),
   MAIL_FROM: z.string().default('Zapdeploy <no-reply@localhost>'),
@@ -49,8 +51,10 @@ export type ApiConfig = {
   readonly github: GithubConfig;
   /** The payments service (checkouts, Mercado Pago notifications). */
   readonly paymentsUrl: string;
-  /** Repositories on loopback/private hosts may be inspected (tests, self-hosted git). */
-  readonly allowPrivateGitHosts: boolean;
+  /** Private git hosts whose repositories may be inspected: all (tests), none, or these `host`/`host:port`. */
+  readonly allowPrivateGitHosts: boolean | readonly string[];
+  /** Repository inspections (shallow clones) the API process runs at once. */
+  readonly inspectConcurrency: number;
   readonly smtpUrl: string | undefined;
   readonly mailFrom: string;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
@@ -81,6 +85,7 @@ export function loadApiConfig(env: Env): ApiConfig {
     github,
     paymentsUrl: stripSlash(e.ZAPDEPLOY_PAYMENTS_URL),
     allowPrivateGitHosts: e.ZAPDEPLOY_ALLOW_PRIVATE_GIT_HOSTS,
+    inspectConcurrency: e.ZAPDEPLOY_INSPECT_CONCURRENCY,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     logLevel: e.LOG_LEVEL,

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { DEFAULT_BUILD_REGISTRIES } from '@zapdeploy/builder';
-import { booleanString, type Env, type GithubConfig, type InfraConfig, loadGithubConfig, loadInfraConfig, parseEnv } from '@zapdeploy/config';
+import { booleanString, type Env, type GithubConfig, type InfraConfig, loadGithubConfig, loadInfraConfig, parseEnv, privateGitHosts } from '@zapdeploy/config';
 import { z } from 'zod';
 
 const positive = (fallback: number) => z.coerce.number().int().min(1, 'expected a positive whole number').default(fallback);
@@ -8,7 +8,7 @@ const positive = (fallback: number) => z.coerce.number().int().min(1, 'expected 
 const schema = z.object({
   ZAPDEPLOY_RUNTIME: z.enum(['docker', 'process', 'kubernetes', 'auto'], { message: 'expected docker, process or kubernetes' }).default('auto'),
   ZAPDEPLOY_BUILD_CA_FILE: z.string().optional(),
-  ZAPDEPLOY_ALLOW_PRIVATE_GIT_HOSTS: booleanString.default(false),
+  ZAPDEPLOY_ALLOW_PRIVATE_GIT_HOSTS: privateGitHosts.default(false),
   ZAPDEPLOY_PUBLIC_SIGNUPS: booleanString.optional(),
   ZAPDEPLOY_NODE_IMAGE: z.string().default('node:24-slim'),
   ZAPDEPLOY_PYTHON_IMAGE: z.string().default('python:3.11-slim'),
@@ -26,6 +26,10 @@ const schema = z.object({
   ZAPDEPLOY_LEASE_SECONDS: positive(60),
   ZAPDEPLOY_DISK_CHECK_SECONDS: positive(120),
   ZAPDEPLOY_BUILD_MEMORY_MB: positive(2048),
+  ZAPDEPLOY_BUILD_CPUS: z.coerce.number().min(0.01, 'expected a number of CPUs such as 1 or 0.5').max(256).default(1),
+  ZAPDEPLOY_BUILD_PIDS_LIMIT: positive(512),
+  ZAPDEPLOY_MAX_CONCURRENT_BUILDS: positive(2),
+  ZAPDEPLOY_MAX_IMAGE_MB: positive(4096),
   DOCKER_SOCKET: z.string().default('/var/run/docker.sock'),
   PATH: z.string().optional(),
   HOME: z.string().optional(),
@@ -37,7 +41,8 @@ export type WorkerConfig = {
   readonly github: GithubConfig;
   readonly runtime: 'docker' | 'process' | 'kubernetes' | 'auto';
   readonly buildCaFile: string | undefined;
-  readonly allowPrivateGitHosts: boolean;
+  /** Private git hosts that may be cloned from: all, none, or these `host`/`host:port`. */
+  readonly allowPrivateGitHosts: boolean | readonly string[];
   readonly publicSignups: boolean;
   readonly nodeImage: string;
   readonly pythonImage: string;
@@ -55,6 +60,14 @@ export type WorkerConfig = {
   /** How often disk use is measured against plans. */
   readonly diskCheckMs: number;
   readonly buildMemoryMb: number;
+  /** CPU of a build's containers, in thousandths of a CPU. */
+  readonly buildCpuMillis: number;
+  /** Processes a build may run at once (all its RUN steps together). */
+  readonly buildPidsLimit: number;
+  /** Largest image a build may leave, base image included. */
+  readonly buildMaxImageMb: number;
+  /** Builds (clone included) this worker runs at once; others wait their turn. */
+  readonly maxConcurrentBuilds: number;
   readonly dockerSocket: string;
   /** Passed on to bots run as local processes (ProcessRuntime). */
   readonly hostEnv: { readonly PATH: string | undefined; readonly HOME: string | undefined; readonly LANG: string };
@@ -88,6 +101,10 @@ export function loadWorkerConfig(env: Env): WorkerConfig {
     leaseMs: e.ZAPDEPLOY_LEASE_SECONDS * 1000,
     diskCheckMs: e.ZAPDEPLOY_DISK_CHECK_SECONDS * 1000,
     buildMemoryMb: e.ZAPDEPLOY_BUILD_MEMORY_MB,
+    buildCpuMillis: Math.round(e.ZAPDEPLOY_BUILD_CPUS * 1000),
+    buildPidsLimit: e.ZAPDEPLOY_BUILD_PIDS_LIMIT,
+    maxConcurrentBuilds: e.ZAPDEPLOY_MAX_CONCURRENT_BUILDS,
+    buildMaxImageMb: e.ZAPDEPLOY_MAX_IMAGE_MB,
     dockerSocket: e.DOCKER_SOCKET,
     hostEnv: { PATH: e.PATH, HOME: e.HOME, LANG: e.LANG },
   };

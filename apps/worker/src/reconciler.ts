@@ -7,6 +7,7 @@ import { containerAction, INITIAL_STATE, type InstanceStatus, isSystemPauseReaso
 import { GithubApiError } from '@zapdeploy/github';
 import { type LogStore, logKeys } from '@zapdeploy/logstore';
 import { BuildFailedError, type Runtime } from '@zapdeploy/runtime';
+import type { LimitFunction } from 'p-limit';
 import type { WorkerConfig } from './config.js';
 import { fenced, holdLease, LeaseLostError } from './lease-guard.js';
 import type { LogFollowers } from './log-followers.js';
@@ -26,7 +27,10 @@ export type ReconcilerDeps = {
   readonly events: StatusEvents;
   /** A token to clone a private repository through its GitHub App installation. */
   readonly installationToken: (installationId: string) => Promise<string>;
-  readonly onError: (message: string) => void;
+  /** This worker's build slots (ZAPDEPLOY_MAX_CONCURRENT_BUILDS): a clone and build runs inside one. */
+  readonly buildSlots: LimitFunction;
+  /** The operator's log (details never shown to users, such as why a clone failed; a lost lease). */
+  readonly log: (line: string) => void;
 };
 
 /**
@@ -41,7 +45,7 @@ export class Reconciler {
     const { leases, work, config } = this.deps;
     const lease = await leases.acquire(`reconcile:${instanceId}`, config.workerId, config.leaseMs);
     if (!lease) return 'retry';
-    const hold = holdLease(leases, lease, config.leaseMs, (error) => this.deps.onError(`renewing ${lease.resource}: ${String(error)}`));
+    const hold = holdLease(leases, lease, config.leaseMs, (error) => this.deps.log(`renewing ${lease.resource}: ${String(error)}`));
     // Once the lease is lost, every runtime call throws: the worker that took it over acts from then on.
     const runtime = fenced(this.deps.runtime, hold.signal);
     try {
@@ -59,7 +63,7 @@ export class Reconciler {
       return 'retry';
     } catch (error) {
       if (!(hold.signal.reason instanceof LeaseLostError)) throw error;
-      this.deps.onError(`reconcile ${instanceId}: stopped, the lease was lost (${error instanceof Error ? error.message : String(error)})`);
+      this.deps.log(`reconcile ${instanceId}: stopped, the lease was lost (${error instanceof Error ? error.message : String(error)})`);
       return 'done';
     } finally {
       hold.stop();
@@ -88,7 +92,11 @@ export class Reconciler {
     }
     let image = deployment.image;
     if (!image && (deployment.status === 'queued' || deployment.status === 'building')) {
-      image = await this.build(item, deployment.id, deployment.number, lease, runtime, leaseSignal);
+      const { buildSlots } = this.deps;
+      if (buildSlots.activeCount >= buildSlots.concurrency) {
+        await this.system(item.id, `Deploy #${deployment.number} na fila: aguardando outro build terminar neste servidor…`);
+      }
+      image = await buildSlots(() => this.build(item, deployment.id, deployment.number, lease, runtime, leaseSignal));
     }
     const observed = await runtime.observe(item.id);
     if (!image) {
@@ -128,6 +136,7 @@ export class Reconciler {
       await this.system(item.id, observed.exists ? `Reiniciando com o deploy #${deployment.number}…` : `Iniciando o deploy #${deployment.number}…`);
       await runtime.replace(spec);
       await work.deploymentLive(item.id, deployment.id);
+      await this.pruneArtifacts(item.id, deployment.id);
     } else if (action === 'start') {
       await this.setStatus(item, lease, 'starting', null);
       await runtime.start(item.id);
@@ -199,6 +208,7 @@ export class Reconciler {
                 ? `build_timeout: the build took longer than ${Math.round(config.buildTimeoutMs / 1000)} s`
                 : undefined;
       if (!reason) throw error; // infrastructure trouble: the reconcile is retried
+      if (error instanceof SourceError && error.detail) this.deps.log(`deployment ${deploymentId} (${item.repoUrl}): ${error.code}: ${error.detail}`);
       log.write('build', `✖ ${reason}`);
       await work.deploymentFailed(deploymentId, reason);
       await this.system(item.id, `Deploy #${number} falhou: ${reason}`);
@@ -207,6 +217,15 @@ export class Reconciler {
       clearTimeout(timeout);
       await log.flush();
       await rm(workDir, { recursive: true, force: true });
+    }
+  }
+
+  /** Old images go once a deployment is live; the one before it stays for a rollback. Never fails the reconcile. */
+  private async pruneArtifacts(instanceId: string, deploymentId: string): Promise<void> {
+    try {
+      await this.deps.runtime.pruneArtifacts(instanceId, await this.deps.work.imagesToKeep(instanceId, deploymentId));
+    } catch (error) {
+      this.deps.log(`pruning the images of ${instanceId}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 

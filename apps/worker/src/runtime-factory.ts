@@ -27,6 +27,9 @@ export function createRuntime(config: WorkerConfig): Runtime {
     pidsLimit: 256,
     maxRestarts: config.maxRestarts,
     buildMemoryMb: config.buildMemoryMb,
+    buildCpuMillis: config.buildCpuMillis,
+    buildPidsLimit: config.buildPidsLimit,
+    buildMaxImageMb: config.buildMaxImageMb,
     stopTimeoutSeconds: 10,
     ...(config.buildCaFile ? { caFile: config.buildCaFile } : {}),
   });

@@ -3,6 +3,7 @@ import { InstanceRepository, LeaseRepository, OutboxRepository, SecretBox, Sessi
 import { GithubClient } from '@zapdeploy/github';
 import { type Infrastructure, OutboxRelay } from '@zapdeploy/infra';
 import { DockerRuntime, type Runtime } from '@zapdeploy/runtime';
+import pLimit from 'p-limit';
 import type { WorkerConfig } from './config.js';
 import { DiskWatcher } from './disk-watcher.js';
 import { KeyedScheduler } from './keyed-scheduler.js';
@@ -74,7 +75,8 @@ export class Worker {
       followers: this.followers,
       events,
       installationToken: (installationId) => github.installationToken(installationId),
-      onError: (message) => logger.error(message),
+      buildSlots: pLimit(config.maxConcurrentBuilds),
+      log: (line) => logger.error(line),
     });
     this.scheduler = new KeyedScheduler(
       (id) => reconciler.reconcile(id),

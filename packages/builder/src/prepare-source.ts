@@ -6,9 +6,10 @@ import { detectBuild, persistentPathsOf, type SourceView } from './detect.js';
 import { CA_IN_CONTEXT, ENTRYPOINT_IN_CONTEXT, GENERATED_DOCKERFILE, generateDockerfile } from './dockerfile.js';
 import { checkDockerfile } from './dockerfile-policy.js';
 import { SourceError } from './errors.js';
+import { runGit } from './git-remote.js';
 import { sessionEntrypoint } from './session-entrypoint.js';
 
-export type PrepareRequest = Omit<CloneRequest, 'dir'> & {
+export type PrepareRequest = Omit<CloneRequest, 'dir' | 'checkout'> & {
   readonly workDir: string;
   readonly rootDir: string;
   readonly caFile: string | null;
@@ -81,22 +82,59 @@ async function readDockerfile(file: string): Promise<string> {
   return readFile(file, 'utf8');
 }
 
-export type InspectRequest = Omit<CloneRequest, 'dir'> & { readonly workDir: string; readonly rootDir: string };
+export type InspectRequest = Omit<CloneRequest, 'dir' | 'checkout'> & { readonly workDir: string; readonly rootDir: string };
 
-/** Clone → detect, nothing built: what a deploy of this repository would do (or what it lacks), before it starts. */
+/**
+ * Clone → detect, nothing built and nothing checked out (the files are read from git's objects): what a deploy of
+ * this repository would do (or what it lacks), before it starts.
+ */
 export async function inspectSource(request: InspectRequest): Promise<{ commitSha: string; branch: string; detection: Detection }> {
   await rm(request.workDir, { recursive: true, force: true });
   await mkdir(path.dirname(request.workDir), { recursive: true });
   try {
-    const cloned = await cloneRepository({ ...request, dir: request.workDir });
-    const contextDir = path.resolve(request.workDir, request.rootDir || '.');
-    if (!contextDir.startsWith(path.resolve(request.workDir)) || !(await isDirectory(contextDir))) {
-      throw new SourceError('root_dir_not_found', `The folder "${request.rootDir}" does not exist in the repository.`);
-    }
-    return { ...cloned, detection: detectBuild(await readSourceView(contextDir)) };
+    const cloned = await cloneRepository({ ...request, dir: request.workDir, checkout: false });
+    const source = await readGitSourceView(request.workDir, request.rootDir);
+    if (!source) throw new SourceError('root_dir_not_found', `The folder "${request.rootDir}" does not exist in the repository.`);
+    return { ...cloned, detection: detectBuild(source) };
   } finally {
     await rm(request.workDir, { recursive: true, force: true });
   }
+}
+
+type TreeEntry = { readonly type: string; readonly sha: string; readonly size: number; readonly name: string };
+
+/** The same view as `readSourceView`, from HEAD's tree in a clone without a working tree; null when the folder is not there. */
+async function readGitSourceView(dir: string, rootDir: string): Promise<SourceView | null> {
+  const folder = path.posix.normalize(rootDir || '.').replace(/^\.\/?$/, '');
+  if (folder.startsWith('..') || folder.startsWith('/')) return null;
+  const git = (args: string[]) => runGit(['-C', dir, ...args], { home: dir, timeoutMs: 10_000, maxBuffer: 4 * 1024 * 1024 });
+  const list = async (tree: string): Promise<TreeEntry[] | null> => {
+    try {
+      const { stdout } = await git(['ls-tree', '-z', '-l', `HEAD:${tree}`]);
+      return stdout
+        .split('\0')
+        .map((line) => /^\d+ (\w+) ([0-9a-f]+)\s+(\d+|-)\t(.+)$/s.exec(line))
+        .filter((match): match is RegExpExecArray => match !== null)
+        .map(([, type = '', sha = '', size = '0', name = '']) => ({ type, sha, size: Number(size) || 0, name }));
+    } catch {
+      return null;
+    }
+  };
+  const entries = await list(folder);
+  if (!entries) return null;
+  const files = new Set(entries.filter((e) => e.type === 'blob').map((e) => e.name));
+  for (const sub of ['src', 'dist']) {
+    if (entries.some((e) => e.type === 'tree' && e.name === sub)) {
+      for (const entry of (await list(folder ? `${folder}/${sub}` : sub)) ?? []) files.add(`${sub}/${entry.name}`);
+    }
+  }
+  const texts = new Map<string, string>();
+  for (const entry of entries) {
+    if (entry.type === 'blob' && CONFIG_FILES.includes(entry.name) && entry.size <= 1024 * 1024) {
+      texts.set(entry.name, (await git(['cat-file', 'blob', entry.sha])).stdout.slice(0, 256 * 1024));
+    }
+  }
+  return { files, read: (name) => texts.get(name) };
 }
 
 async function readSourceView(dir: string): Promise<SourceView> {

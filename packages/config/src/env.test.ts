@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { booleanString, ConfigError, parseEnv, portNumber, urlString } from './env.js';
+import { booleanString, ConfigError, parseEnv, portNumber, privateGitHosts, urlString } from './env.js';
 
 const schema = z.object({
   PORT: portNumber.default(3000),
@@ -31,5 +31,21 @@ describe(parseEnv.name, () => {
       expect(message).toContain('MY_SECRET: expected at least 32 characters (got "***")');
       expect(message).not.toContain('short');
     }
+  });
+});
+
+describe('privateGitHosts', () => {
+  const hosts = z.object({ HOSTS: privateGitHosts.default(false) });
+  it.each([
+    [undefined, false],
+    ['true', true],
+    ['false', false],
+    ['127.0.0.1:8080', ['127.0.0.1:8080']],
+    ['Gitea.internal, 10.0.0.5:3000,[::1]:22', ['gitea.internal', '10.0.0.5:3000', '[::1]:22']],
+  ])('%s → %j', (value, expected) => {
+    expect(parseEnv(hosts, { HOSTS: value }).HOSTS).toEqual(expected);
+  });
+  it.each(['http://x', 'a b', 'host/path', 'host:port'])('refuses %s', (value) => {
+    expect(() => parseEnv(hosts, { HOSTS: value })).toThrow(/HOSTS: expected true, false or a comma-separated list/);
   });
 });

@@ -61,3 +61,26 @@ export const commaList = z.string().transform((value) =>
     .map((item) => item.trim())
     .filter((item) => item.length > 0),
 );
+
+/**
+ * Private git hosts that may be cloned from: "true" (all: a laptop, the tests), "false" (none: a public install),
+ * or a comma-separated list of `host` or `host:port` (an internal git server; `[::1]:3000` for IPv6).
+ */
+export const privateGitHosts = z.string().transform((value, context): boolean | string[] => {
+  const flag = booleanString.safeParse(value);
+  if (flag.success) return flag.data;
+  const hosts = value
+    .split(',')
+    .map((host) => host.trim().toLowerCase())
+    .filter(Boolean);
+  for (const host of hosts) {
+    try {
+      const url = new URL(`http://${host}`);
+      if (url.host !== host && url.hostname !== host) throw new Error(host);
+    } catch {
+      context.addIssue({ code: 'custom', message: 'expected true, false or a comma-separated list of host or host:port' });
+      return z.NEVER;
+    }
+  }
+  return hosts;
+});

@@ -1,3 +1,3 @@
-export { booleanString, ConfigError, commaList, type Env, parseEnv, portNumber, urlString } from './env.js';
+export { booleanString, ConfigError, commaList, type Env, parseEnv, portNumber, privateGitHosts, urlString } from './env.js';
 export { type GithubConfig, loadGithubConfig } from './github.js';
 export { type InfraConfig, loadInfraConfig } from './infra.js';

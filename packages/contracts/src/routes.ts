@@ -336,7 +336,10 @@ export const routes = {
     tag: 'instances',
     auth: 'user',
     body: InspectRequestSchema,
-    responses: { 200: { description: 'The detection', schema: InspectResultSchema } },
+    responses: {
+      200: { description: 'The detection', schema: InspectResultSchema },
+      429: { description: 'Another inspection of yours is running, or too many are (`inspect_busy`); Retry-After says when to try again' },
+    },
   },
   sessionBackup: {
     method: 'post',

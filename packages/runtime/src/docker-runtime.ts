@@ -3,6 +3,7 @@ import { PassThrough } from 'node:stream';
 import Docker from 'dockerode';
 import tar from 'tar-fs';
 import tarStream from 'tar-stream';
+import { createBuildCgroup } from './build-cgroup.js';
 import {
   BOT_USER,
   BUILD_BRIDGE,
@@ -33,8 +34,12 @@ export type DockerRuntimeOptions = DockerSettings & {
   readonly socketPath?: string;
   /** Image used for one-off helper containers (volume ownership); a trusted base image. */
   readonly helperImage: string;
-  /** Limits of build containers. */
+  /** Limits of build containers (each RUN step): memory, CPU (thousandths of a CPU), processes. */
   readonly buildMemoryMb: number;
+  readonly buildCpuMillis: number;
+  readonly buildPidsLimit: number;
+  /** Largest image a build may leave (base image included); a larger one is removed and the build fails. */
+  readonly buildMaxImageMb: number;
   /** Seconds a bot gets to exit after SIGTERM. */
   readonly stopTimeoutSeconds: number;
 };
@@ -49,6 +54,7 @@ export class DockerRuntime implements Runtime {
   private readonly docker: Docker;
   private rules: IptablesRule[] | undefined;
   private isolated = false;
+  private cgroupDriver: string | undefined;
 
   constructor(private readonly options: DockerRuntimeOptions) {
     this.docker = new Docker(options.socketPath ? { socketPath: options.socketPath } : {});
@@ -85,6 +91,7 @@ export class DockerRuntime implements Runtime {
     for (const image of request.baseImages) await this.vetBaseImage(image, request.onLine);
     const tag = names.image(request.instanceId, request.deploymentId);
     const context = tar.pack(request.contextDir, { ignore: (name) => name.split('/').includes('.git') });
+    const limits = await this.buildLimits(request);
     const stream = (await this.docker.buildImage(
       context as unknown as NodeJS.ReadableStream,
       {
@@ -96,6 +103,7 @@ export class DockerRuntime implements Runtime {
         pull: false,
         memory: this.options.buildMemoryMb * 1024 * 1024,
         memswap: this.options.buildMemoryMb * 1024 * 1024,
+        ...limits.options,
         labels: { [LABELS.managed]: 'true', [LABELS.instance]: request.instanceId, [LABELS.deployment]: request.deploymentId },
         abortSignal: request.signal,
       } as Docker.ImageBuildOptions,
@@ -113,7 +121,9 @@ export class DockerRuntime implements Runtime {
       );
     });
     splitter.flush();
+    await limits.release();
     if (failure) throw new BuildFailedError(failure);
+    await this.refuseOversizedImage(tag);
     return { artifact: tag };
   }
 
@@ -142,6 +152,51 @@ export class DockerRuntime implements Runtime {
         `the base image ${image} has ONBUILD triggers, which would run outside the build's network isolation; build on an image without them`,
         'dockerfile_not_allowed',
       );
+    }
+  }
+
+  /**
+   * CPU, shared memory and processes of a build's containers. The pids limit comes from a cgroup made for the
+   * build (the build API has no pids option); without the cgroupfs driver the build log says it is not applied.
+   */
+  private async buildLimits(request: BuildRequest): Promise<{ options: Record<string, unknown>; release: () => Promise<void> }> {
+    this.cgroupDriver ??= ((await this.docker.info()) as { CgroupDriver?: string }).CgroupDriver ?? 'unknown';
+    const cgroup = await createBuildCgroup(request.deploymentId, this.options.buildPidsLimit, this.cgroupDriver);
+    if (!cgroup) request.onLine(`aviso: o limite de processos do build não se aplica com o driver de cgroup "${this.cgroupDriver}"`);
+    return {
+      options: {
+        cpuperiod: 100_000,
+        cpuquota: this.options.buildCpuMillis * 100,
+        shmsize: 64 * 1024 * 1024,
+        ...(cgroup ? { cgroupparent: cgroup.parent } : {}),
+      },
+      release: async () => cgroup?.remove(),
+    };
+  }
+
+  /**
+   * The engine cannot cap a build's disk on overlay2 without xfs project quotas; what a build leaves behind is
+   * measured instead, and an image over the limit is removed at once.
+   */
+  private async refuseOversizedImage(tag: string): Promise<void> {
+    const { Size } = await this.docker.getImage(tag).inspect();
+    const limit = this.options.buildMaxImageMb;
+    if (Size <= limit * 1024 * 1024) return;
+    await this.ignoreMissing(() => this.docker.getImage(tag).remove({ force: true }));
+    throw new BuildFailedError(`the image is ${Math.round(Size / 1024 / 1024)} MB; the limit is ${limit} MB`);
+  }
+
+  /**
+   * Removes the instance's images except these (the live one and the one before it, for a rollback). Tags go one
+   * by one: deployments built from the same layers share one image under several tags. An image a container still
+   * uses stays (the engine refuses, which is fine).
+   */
+  async pruneArtifacts(instanceId: string, keep: readonly string[]): Promise<void> {
+    const images = await this.docker.listImages({ filters: { label: [`${LABELS.instance}=${instanceId}`] } });
+    for (const image of images) {
+      const tags = (image.RepoTags ?? []).filter((tag) => tag !== '<none>:<none>');
+      if (tags.length === 0) await this.ignoreMissing(() => this.docker.getImage(image.Id).remove());
+      for (const tag of tags) if (!keep.includes(tag)) await this.ignoreMissing(() => this.docker.getImage(tag).remove());
     }
   }
 

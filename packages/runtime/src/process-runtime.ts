@@ -58,7 +58,7 @@ export class ProcessRuntime implements Runtime {
   async build(request: BuildRequest): Promise<{ artifact: string }> {
     if (!request.commands)
       throw new BuildFailedError('this repository has its own Dockerfile, which needs the Docker runtime (install Docker, or add a package.json start script)');
-    const dir = path.resolve(this.options.rootDir, 'builds', request.deploymentId);
+    const dir = path.resolve(this.options.rootDir, 'builds', request.instanceId, request.deploymentId);
     await rm(dir, { recursive: true, force: true });
     await cp(request.contextDir, dir, { recursive: true });
     const env = this.baseEnv();
@@ -149,6 +149,15 @@ export class ProcessRuntime implements Runtime {
     this.managed.delete(instanceId);
     this.output.delete(instanceId);
     if (!options.keepData) await rm(path.resolve(this.options.rootDir, 'data', instanceId), { recursive: true, force: true });
+    if (!options.keepData) await rm(path.resolve(this.options.rootDir, 'builds', instanceId), { recursive: true, force: true });
+  }
+
+  async pruneArtifacts(instanceId: string, keep: readonly string[]): Promise<void> {
+    const builds = path.resolve(this.options.rootDir, 'builds', instanceId);
+    for (const name of await readdir(builds).catch(() => [])) {
+      const dir = path.join(builds, name);
+      if (!keep.includes(dir)) await rm(dir, { recursive: true, force: true });
+    }
   }
 
   async follow(instanceId: string, since: string | null, onLine: (line: OutputLine) => void, signal: AbortSignal): Promise<void> {

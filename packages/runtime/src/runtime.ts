@@ -89,6 +89,8 @@ export interface Runtime {
   importSessions(instanceId: string, tar: Buffer): Promise<void>;
   /** A small file from the bot's app directory (e.g. BuilderBot's bot.qr.png); undefined when absent or too big. */
   readFile(instanceId: string, name: string, maxBytes: number): Promise<Buffer | undefined>;
+  /** Removes the instance's build artifacts except `keep` (the live one and the one before it). */
+  pruneArtifacts(instanceId: string, keep: readonly string[]): Promise<void>;
   /** Bytes each instance uses on disk (writable layer or app directory, plus its data volume). */
   diskUsage(): Promise<Map<string, number>>;
   close(): Promise<void>;

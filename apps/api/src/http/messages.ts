@@ -65,6 +65,11 @@ const catalog: Catalog = {
     es: 'Esta Idempotency-Key ya se usó con otra solicitud.',
   },
   invalid_cursor: { 'pt-BR': 'Cursor de paginação inválido.', en: 'Invalid pagination cursor.', es: 'Cursor de paginación no válido.' },
+  inspect_busy: {
+    'pt-BR': 'Já estamos analisando um repositório para você. Tente de novo em alguns segundos.',
+    en: 'We are already looking at a repository for you. Try again in a few seconds.',
+    es: 'Ya estamos analizando un repositorio para ti. Inténtalo de nuevo en unos segundos.',
+  },
   rate_limited: {
     'pt-BR': 'Muitas requisições. Tente de novo em {seconds} s.',
     en: 'Too many requests. Try again in {seconds} s.',
@@ -260,6 +265,11 @@ const catalog: Catalog = {
     'pt-BR': 'Não foi possível clonar o repositório.',
     en: 'The repository could not be cloned.',
     es: 'No se pudo clonar el repositorio.',
+  },
+  reason_repo_url_invalid: {
+    'pt-BR': 'Use um endereço https, como https://github.com/usuario/bot.',
+    en: 'Use an https address such as https://github.com/user/bot.',
+    es: 'Usa una dirección https, como https://github.com/usuario/bot.',
   },
   reason_root_dir_not_found: {
     'pt-BR': 'A pasta raiz escolhida não existe no repositório.',

@@ -24,6 +24,7 @@ import { PaymentsClient } from '../billing/payments-client.js';
 import type { ApiConfig } from '../config.js';
 import { GithubAccess } from '../github/github-access.js';
 import { InstanceService } from '../instances/instance.service.js';
+import { RepoInspector } from '../instances/repo-inspector.js';
 import { TokenService } from '../tokens/token.service.js';
 import { ConsoleMailer, type Mailer, SmtpMailer } from './mailer.js';
 
@@ -42,6 +43,7 @@ export type Platform = {
   readonly webhookDeliveries: WebhookDeliveryRepository;
   readonly resolver: PrincipalResolver;
   readonly instanceService: InstanceService;
+  readonly inspector: RepoInspector;
   readonly tokenService: TokenService;
   readonly billing: BillingRepository;
   readonly sessionTransfers: SessionTransferRepository;
@@ -117,6 +119,15 @@ export async function openPlatform(config: ApiConfig, overrides: PlatformOverrid
     webhookDeliveries: new WebhookDeliveryRepository(db),
     resolver: new PrincipalResolver(auth, tokens, users),
     instanceService,
+    inspector: new RepoInspector({
+      dataDir: config.infra.dataDir,
+      privateHosts: config.allowPrivateGitHosts,
+      concurrency: config.inspectConcurrency,
+      timeoutMs: 30_000,
+      maxBytes: 50 * 1024 * 1024,
+      cacheMs: 5 * 60_000,
+      log,
+    }),
     billing: new BillingRepository(db),
     sessionTransfers,
     payments,

@@ -209,6 +209,22 @@ export class WorkerInstanceRepository {
     });
   }
 
+  /** The images worth keeping once `deploymentId` is live: its own and the latest superseded one's (a rollback). */
+  async imagesToKeep(instanceId: string, deploymentId: string): Promise<string[]> {
+    const rows = await this.db
+      .select({ id: deployments.id, image: deployments.image })
+      .from(deployments)
+      .where(
+        and(
+          eq(deployments.instanceId, instanceId),
+          or(eq(deployments.id, deploymentId), and(eq(deployments.status, 'superseded'), sql`${deployments.image} is not null`)),
+        ),
+      )
+      .orderBy(sql`${deployments.id} = ${deploymentId} desc`, sql`${deployments.number} desc`)
+      .limit(2);
+    return rows.map((row) => row.image).filter((image): image is string => image !== null);
+  }
+
   async deploymentError(deploymentId: string): Promise<string | null> {
     const [row] = await this.db.select({ error: deployments.error }).from(deployments).where(eq(deployments.id, deploymentId));
     return row?.error ?? null;
