@@ -83,6 +83,7 @@ export class PaymentsService {
       mercadopago: mp,
       internalToken: paymentsServiceToken(infra.secret),
       toleranceSeconds: config.webhookToleranceSeconds,
+      unsignedCooldownMs: config.ipnCooldownMs,
       logger,
     });
   }

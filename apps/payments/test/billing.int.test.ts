@@ -200,6 +200,27 @@ describe('notifications we refuse or do not trust', () => {
     expect((await api.platform.database.db.select().from(tables.paymentNotifications)).length).toBe(before.length);
   });
 
+  it('fetches a payment once for an unsigned IPN repeated 50 times, and rate limits the flood', async () => {
+    const client = await user();
+    const bot = await instance(client, 'ipn', 'plan_bot');
+    const checkout = await client.post(`/api/v1/instances/${bot.id}/checkout`, { planId: 'plan_bot', method: 'pix' });
+    const paymentId = paymentOf(checkout);
+    mp.setPaymentStatus(paymentId, 'approved');
+    const fetches = () => mp.requests.filter((r) => r.method === 'GET' && r.path === `/v1/payments/${paymentId}`).length;
+    const answers: number[] = [];
+    for (let i = 0; i < 50; i++) answers.push(await mp.notify(hook(), { topic: 'payment', dataId: String(paymentId), ipn: true }));
+    expect(answers.filter((status) => status === 200).length).toBeLessThanOrEqual(30);
+    expect(answers.filter((status) => status === 429).length).toBeGreaterThanOrEqual(20);
+    await eventually(
+      () => billing(client, bot.id),
+      (b: Billing) => b.billing?.state === 'active',
+      'activation by IPN',
+    );
+    await settle();
+    expect(fetches()).toBe(1);
+    expect(await approvedEvents(bot.id)).toBe(1);
+  });
+
   it('records but never applies a payment whose amount or reference does not match', async () => {
     const client = await user();
     const bot = await instance(client, 'fraude', 'plan_bot');
