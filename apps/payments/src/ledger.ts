@@ -74,16 +74,17 @@ export class BillingLedger {
       if (outcome === 'approved') {
         if (known?.approvedAt || known?.refundStatus) return 'recorded';
         // A quote is worth what it said only on the billing it was computed from, and only while it can be paid.
+        const quoted = (await billing.lockCheckout(checkout.id, tx)) ?? checkout;
         const verdict = judgePayment({
           kind: payment.kind,
-          checkout: { status: checkout.status, expiresAt: checkout.expiresAt, basis: { planId: checkout.basisPlanId, paidUntil: checkout.basisPaidUntil } },
+          checkout: { status: quoted.status, expiresAt: quoted.expiresAt, basis: { planId: quoted.basisPlanId, paidUntil: quoted.basisPaidUntil } },
           billing: current,
           paidAt: payment.approvedAt ?? now,
           now,
         });
         if (!verdict.apply) {
           if (!(await billing.markRefundDue(payment.mpPaymentId, verdict.reason, tx))) return 'recorded';
-          if (checkout.status === 'pending') await billing.updateCheckout(checkout.id, { status: 'expired' }, tx);
+          if (quoted.status === 'pending') await billing.updateCheckout(checkout.id, { status: 'expired' }, tx);
           return 'refund_due';
         }
         const period = periodBought(payment.kind, current, now, rules);

@@ -109,6 +109,12 @@ export class BillingRepository {
     return row ?? null;
   }
 
+  /** Reads a checkout and locks it for the rest of the transaction (two payments of one checkout are judged one at a time). */
+  async lockCheckout(id: string, tx: Db): Promise<CheckoutRecord | null> {
+    const [row] = await tx.select().from(checkouts).where(eq(checkouts.id, id)).for('update');
+    return row ?? null;
+  }
+
   async findCheckoutByPreapproval(preapprovalId: string, tx: Db = this.db): Promise<CheckoutRecord | null> {
     const [row] = await tx.select().from(checkouts).where(eq(checkouts.mpPreapprovalId, preapprovalId)).orderBy(desc(checkouts.createdAt)).limit(1);
     return row ?? null;
