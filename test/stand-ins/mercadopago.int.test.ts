@@ -245,4 +245,60 @@ describe('Mercado Pago stand-in', () => {
       await new Promise<void>((resolve) => receiver.close(() => resolve()));
     }
   });
+
+  it('refunds an approved payment once per idempotency key, in full or in part, and only approved ones', async () => {
+    const created = (await call('POST', '/v1/payments', pixBody(20), { 'x-idempotency-key': randomUUID() })).body as unknown as MpPayment;
+    const path = `/v1/payments/${created.id}/refunds`;
+    expect((await call('POST', path, {}, { 'x-idempotency-key': randomUUID() })).status).toBe(400); // still pending
+    mp.setPaymentStatus(created.id, 'approved');
+    expect((await call('POST', path, {})).status).toBe(400); // no idempotency key
+    const part = await call('POST', path, { amount: 5 }, { 'x-idempotency-key': randomUUID() });
+    expect(part.status).toBe(201);
+    expect(part.body).toMatchObject({ payment_id: created.id, amount: 5, status: 'approved', source: { type: 'collector' } });
+    expect(mp.payments.get(created.id)).toMatchObject({ status: 'approved', status_detail: 'partially_refunded', transaction_amount_refunded: 5 });
+    expect((await call('POST', path, { amount: 16 }, { 'x-idempotency-key': randomUUID() })).status).toBe(400); // more than is left
+    const key = randomUUID();
+    const rest = await call('POST', path, {}, { 'x-idempotency-key': key });
+    const replay = await call('POST', path, {}, { 'x-idempotency-key': key });
+    expect(rest.status).toBe(201);
+    expect(rest.body).toMatchObject({ amount: 15 });
+    expect(replay.body).toEqual(rest.body);
+    const payment = (await call('GET', `/v1/payments/${created.id}`)).body as unknown as MpPayment;
+    expect(payment).toMatchObject({ status: 'refunded', status_detail: 'refunded', transaction_amount_refunded: 20 });
+    expect(payment.refunds).toHaveLength(2);
+    expect((await call('GET', path)).body).toHaveLength(2);
+    expect((await call('POST', '/v1/payments/999/refunds', {}, { 'x-idempotency-key': randomUUID() })).status).toBe(404);
+  });
+
+  it('keeps Pix codes and Checkout Pro pages payable only until their expiry', async () => {
+    let now = Date.parse('2026-12-01T12:00:00Z');
+    const timed = await startMercadoPagoStandIn({ clock: () => new Date(now) });
+    try {
+      const post = (path: string, body: unknown) =>
+        fetch(`${timed.url}${path}`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${timed.accessToken}`, 'content-type': 'application/json', 'x-idempotency-key': randomUUID() },
+          body: JSON.stringify(body),
+        }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, unknown> }));
+      const pix = (await post('/v1/payments', { ...pixBody(), date_of_expiration: new Date(now + 30 * 60_000).toISOString() })).body as unknown as MpPayment;
+      const item = { title: 'Upgrade', quantity: 1, unit_price: 3, currency_id: 'BRL' };
+      const window = { expires: true, expiration_date_from: new Date(now).toISOString(), expiration_date_to: new Date(now + 30 * 60_000).toISOString() };
+      const created = await post('/checkout/preferences', { items: [item], external_reference: 'chk_1', ...window });
+      expect(created.status).toBe(201);
+      expect(created.body).toMatchObject(window);
+      expect((await post('/checkout/preferences', { items: [item], expires: 'yes' })).status).toBe(400);
+      expect((await post('/checkout/preferences', { items: [item], expiration_date_to: 'tomorrow' })).status).toBe(400);
+      const preferenceId = String(created.body.id);
+      const inReview = timed.payPreference(preferenceId, 'in_process');
+      expect(inReview).toMatchObject({ status: 'in_process', external_reference: 'chk_1', transaction_amount: 3 });
+
+      now += 31 * 60_000;
+      expect(() => timed.setPaymentStatus(pix.id, 'approved')).toThrow(/expired/);
+      expect(() => timed.payPreference(preferenceId)).toThrow(/expired/);
+      // A card payment made in time may still be approved later, when its review ends.
+      expect(timed.setPaymentStatus(inReview.id, 'approved').date_approved).toBe(new Date(now).toISOString());
+    } finally {
+      await timed.close();
+    }
+  });
 });

@@ -21,6 +21,22 @@ export type MpPayment = {
   payer: { email: string };
   metadata: Record<string, unknown>;
   point_of_interaction?: { type: string; transaction_data: { qr_code: string; qr_code_base64: string; ticket_url: string } };
+  transaction_amount_refunded: number;
+  refunds: MpRefund[];
+};
+export type MpRefund = {
+  id: number;
+  payment_id: number;
+  amount: number;
+  metadata: Record<string, unknown>;
+  source: { id: string; name: string; type: 'collector' };
+  date_created: string;
+  unique_sequence_number: string | null;
+  refund_mode: 'standard';
+  adjustment_amount: number;
+  status: 'approved';
+  reason: string | null;
+  amount_refunded_to_payer: number;
 };
 export type MpPreapproval = {
   id: string;
@@ -63,6 +79,10 @@ export type MpPreference = {
   notification_url: string | null;
   back_urls: Record<string, string>;
   metadata: Record<string, unknown>;
+  /** When `expires` is true, the page can be paid only between `expiration_date_from` and `expiration_date_to`. */
+  expires: boolean;
+  expiration_date_from: string | null;
+  expiration_date_to: string | null;
 };
 export type RecordedRequest = { method: string; path: string; idempotencyKey: string | undefined; authorization: string | undefined; body: unknown };
 export type NotifyOptions = {
@@ -115,11 +135,15 @@ export class MercadoPagoStandIn {
   private readonly failures: { method: string; prefix: string; status: number; left: number }[] = [];
   private nextPaymentId = 100_000_000_001;
   private nextAuthorizedId = 7_000_000_001;
+  private nextRefundId = 2_000_000_001;
   private server: http.Server | undefined;
+  /** Mercado Pago's time (tests that move their platform's clock move this one with it). */
+  private readonly clock: () => Date;
 
-  constructor(options: { accessToken?: string; webhookSecret?: string } = {}) {
+  constructor(options: StandInOptions = {}) {
     this.accessToken = options.accessToken ?? 'APP_USR-standin-token';
     this.webhookSecret = options.webhookSecret ?? randomBytes(24).toString('hex');
+    this.clock = options.clock ?? (() => new Date());
   }
 
   async start(): Promise<this> {
@@ -139,11 +163,19 @@ export class MercadoPagoStandIn {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
+  /**
+   * What happens to a payment at Mercado Pago (the buyer pays, a review ends, a refund…). A Pix code cannot be
+   * paid after its `date_of_expiration`: Mercado Pago cancels it instead.
+   */
   setPaymentStatus(id: number, status: MpPaymentStatus, statusDetail?: string): MpPayment {
     const payment = this.payment(id);
+    const now = this.clock();
+    if (status === 'approved' && payment.payment_method_id === 'pix' && payment.date_of_expiration && Date.parse(payment.date_of_expiration) < now.getTime()) {
+      throw new Error(`Pix ${id} expired at ${payment.date_of_expiration}: it can no longer be paid`);
+    }
     payment.status = status;
     payment.status_detail = statusDetail ?? DETAILS[status];
-    if (status === 'approved' && !payment.date_approved) payment.date_approved = new Date().toISOString();
+    if (status === 'approved' && !payment.date_approved) payment.date_approved = now.toISOString();
     return payment;
   }
 
@@ -151,9 +183,15 @@ export class MercadoPagoStandIn {
     Object.assign(this.payment(id), patch);
   }
 
+  /** A buyer pays on a Checkout Pro page; an expired page (or one not yet open) takes no payment. */
   payPreference(preferenceId: string, status: MpPaymentStatus = 'approved'): MpPayment {
     const preference = this.preferences.get(preferenceId);
     if (!preference) throw new Error(`no preference ${preferenceId}`);
+    const now = this.clock().getTime();
+    if (preference.expires) {
+      if (preference.expiration_date_to && now > Date.parse(preference.expiration_date_to)) throw new Error(`preference ${preferenceId} expired`);
+      if (preference.expiration_date_from && now < Date.parse(preference.expiration_date_from)) throw new Error(`preference ${preferenceId} not open yet`);
+    }
     const amount = preference.items.reduce((sum, item) => sum + item.unit_price * item.quantity, 0);
     const payment = this.newPayment({
       transaction_amount: round(amount),
@@ -169,8 +207,8 @@ export class MercadoPagoStandIn {
   authorizePreapproval(id: string): MpPreapproval {
     const preapproval = this.preapproval(id);
     preapproval.status = 'authorized';
-    preapproval.next_payment_date = new Date().toISOString();
-    preapproval.last_modified = new Date().toISOString();
+    preapproval.next_payment_date = this.clock().toISOString();
+    preapproval.last_modified = this.clock().toISOString();
     return preapproval;
   }
 
@@ -185,7 +223,7 @@ export class MercadoPagoStandIn {
       notification_url: null,
     });
     this.setPaymentStatus(payment.id, status);
-    const now = new Date().toISOString();
+    const now = this.clock().toISOString();
     const authorizedPayment: MpAuthorizedPayment = {
       id: this.nextAuthorizedId++,
       preapproval_id: id,
@@ -212,7 +250,7 @@ export class MercadoPagoStandIn {
   setPreapprovalStatus(id: string, status: MpPreapproval['status']): MpPreapproval {
     const preapproval = this.preapproval(id);
     preapproval.status = status;
-    preapproval.last_modified = new Date().toISOString();
+    preapproval.last_modified = this.clock().toISOString();
     return preapproval;
   }
 
@@ -268,10 +306,12 @@ export class MercadoPagoStandIn {
       status_detail: DETAILS.pending,
       currency_id: 'BRL',
       description: null,
-      date_created: new Date().toISOString(),
+      date_created: this.clock().toISOString(),
       date_approved: null,
       date_of_expiration: null,
       payer: { email: 'test@testuser.com' },
+      transaction_amount_refunded: 0,
+      refunds: [],
       ...input,
     };
     this.payments.set(payment.id, payment);
@@ -328,10 +368,13 @@ export class MercadoPagoStandIn {
 
   private async route(method: string, path: string, body: Json, idempotencyKey: string | undefined): Promise<[number, unknown]> {
     const payment = /^\/v1\/payments\/([^/]+)$/.exec(path)?.[1];
+    const refunds = /^\/v1\/payments\/([^/]+)\/refunds$/.exec(path)?.[1];
     const preapproval = /^\/preapproval\/([^/]+)$/.exec(path)?.[1];
     const authorizedPayment = /^\/authorized_payments\/([^/]+)$/.exec(path)?.[1];
     if (method === 'POST' && path === '/v1/payments') return [201, await this.createPayment(body, idempotencyKey)];
     if (method === 'GET' && payment) return [200, this.find(this.payments, numericId(payment), 'Payment not found')];
+    if (method === 'POST' && refunds) return [201, this.refund(numericId(refunds), body, idempotencyKey)];
+    if (method === 'GET' && refunds) return [200, this.find(this.payments, numericId(refunds), 'Payment not found').refunds];
     if (method === 'POST' && path === '/preapproval') return [201, this.createPreapproval(body)];
     if (method === 'GET' && preapproval) return [200, this.find(this.preapprovals, preapproval, 'Preapproval not found')];
     if (method === 'PUT' && preapproval) return [200, this.updatePreapproval(preapproval, body)];
@@ -366,7 +409,7 @@ export class MercadoPagoStandIn {
       metadata: isObject(body.metadata) ? body.metadata : {},
       notification_url: typeof body.notification_url === 'string' ? body.notification_url : null,
       payer: { email: payer.email },
-      date_of_expiration: typeof body.date_of_expiration === 'string' ? body.date_of_expiration : new Date(Date.now() + 86_400_000).toISOString(),
+      date_of_expiration: typeof body.date_of_expiration === 'string' ? body.date_of_expiration : new Date(this.clock().getTime() + 86_400_000).toISOString(),
     });
     if (methodId === 'pix') {
       payment.status_detail = 'pending_waiting_transfer';
@@ -397,7 +440,7 @@ export class MercadoPagoStandIn {
       throw badRequest('auto_recurring.transaction_amount is invalid', 'transaction_amount');
     if (currency_id !== undefined && currency_id !== 'BRL') throw badRequest('auto_recurring.currency_id is invalid', 'currency_id');
     const id = randomBytes(16).toString('hex');
-    const now = new Date().toISOString();
+    const now = this.clock().toISOString();
     const preapproval: MpPreapproval = {
       id,
       status: 'pending',
@@ -445,7 +488,7 @@ export class MercadoPagoStandIn {
     }
     if (status) preapproval.status = status;
     if (amount !== undefined) preapproval.auto_recurring.transaction_amount = amount;
-    preapproval.last_modified = new Date().toISOString();
+    preapproval.last_modified = this.clock().toISOString();
     return preapproval;
   }
 
@@ -462,6 +505,16 @@ export class MercadoPagoStandIn {
       item.unit_price > 0 &&
       (item.currency_id === undefined || item.currency_id === 'BRL');
     if (!items.every(valid)) throw badRequest('items must have title, quantity > 0, unit_price > 0 and currency_id BRL', 'items');
+    const date = (field: string) => {
+      const value = body[field];
+      if (value === undefined) return null;
+      if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) throw badRequest(`${field} must be a valid ISO-8601 date`, field);
+      return value;
+    };
+    if (body.expires !== undefined && typeof body.expires !== 'boolean') throw badRequest('expires must be a boolean', 'expires');
+    const from = date('expiration_date_from');
+    const to = date('expiration_date_to');
+    if (from && to && Date.parse(to) <= Date.parse(from)) throw badRequest('expiration_date_to must be after expiration_date_from', 'expiration_date_to');
     const id = `123456789-${randomUUID()}`;
     const preference: MpPreference = {
       id,
@@ -471,13 +524,48 @@ export class MercadoPagoStandIn {
       notification_url: typeof body.notification_url === 'string' ? body.notification_url : null,
       back_urls: isObject(body.back_urls) ? (body.back_urls as Record<string, string>) : {},
       metadata: isObject(body.metadata) ? body.metadata : {},
+      expires: body.expires === true,
+      expiration_date_from: from,
+      expiration_date_to: to,
     };
     this.preferences.set(id, preference);
     return preference;
   }
+
+  /** POST /v1/payments/{id}/refunds: `{}` refunds what is left, `{amount}` part of it; only approved payments. */
+  private refund(paymentId: number, body: Json, idempotencyKey: string | undefined): MpRefund {
+    if (!idempotencyKey) throw badRequest("Header X-Idempotency-Key can't be null", 'idempotency_key_required');
+    const payment = this.find(this.payments, paymentId, 'Payment not found');
+    if (payment.status !== 'approved') throw badRequest(`Payment ${paymentId} is ${payment.status}: only approved payments can be refunded`, 'invalid_status');
+    const left = round(payment.transaction_amount - payment.transaction_amount_refunded);
+    const amount = body.amount === undefined ? left : body.amount;
+    if (typeof amount !== 'number' || !Number.isFinite(amount) || amount <= 0 || amount > left) throw badRequest('Invalid refund amount', 'amount');
+    const refund: MpRefund = {
+      id: this.nextRefundId++,
+      payment_id: paymentId,
+      amount,
+      metadata: isObject(body.metadata) ? body.metadata : {},
+      source: { id: '123456789', name: 'Zapdeploy', type: 'collector' },
+      date_created: this.clock().toISOString(),
+      unique_sequence_number: null,
+      refund_mode: 'standard',
+      adjustment_amount: 0,
+      status: 'approved',
+      reason: null,
+      amount_refunded_to_payer: amount,
+    };
+    payment.refunds.push(refund);
+    payment.transaction_amount_refunded = round(payment.transaction_amount_refunded + amount);
+    const whole = payment.transaction_amount_refunded >= payment.transaction_amount;
+    payment.status = whole ? 'refunded' : 'approved';
+    payment.status_detail = whole ? 'refunded' : 'partially_refunded';
+    return refund;
+  }
 }
 
-export async function startMercadoPagoStandIn(options: { accessToken?: string; webhookSecret?: string } = {}): Promise<MercadoPagoStandIn> {
+export type StandInOptions = { accessToken?: string; webhookSecret?: string; clock?: () => Date };
+
+export async function startMercadoPagoStandIn(options: StandInOptions = {}): Promise<MercadoPagoStandIn> {
   return new MercadoPagoStandIn(options).start();
 }
 

@@ -23,6 +23,8 @@ export type TestApi = {
   /** Present when started with payments. */
   readonly payments: PaymentsService | undefined;
   readonly mails: Mail[];
+  /** What the platform logged (alerts, the console mailer…). */
+  readonly logs: string[];
   readonly dataDir: string;
   /** Stops the platform; with `keepBots`, bots (containers and volumes) stay on the runtime, as in a real platform restart. */
   stop(options?: { keepBots?: boolean }): Promise<void>;
@@ -83,6 +85,8 @@ export async function startTestApi(options: HarnessOptions): Promise<TestApi> {
   const config = loadApiConfig(env);
   const mails: Mail[] = [];
   const mailer = { send: async (mail: Mail) => void mails.push(mail) };
+  const logs: string[] = [];
+  const keep = (line: string) => void logs.push(line);
   let app: INestApplication;
   let platform: Platform;
   let worker: Worker | undefined;
@@ -91,7 +95,7 @@ export async function startTestApi(options: HarnessOptions): Promise<TestApi> {
   let stopAll: (keepBots: boolean) => Promise<void>;
   if (options.worker || options.web) {
     const running = await startPlatform(config, loadWorkerConfig(env), {
-      log: { info: () => undefined, error: (line) => process.stderr.write(`${line}\n`) },
+      log: { info: keep, error: (line) => process.stderr.write(`${line}\n`) },
       mailer,
       listen: false,
       ...(paymentsOption ? { payments: paymentsOption } : {}),
@@ -114,7 +118,7 @@ export async function startTestApi(options: HarnessOptions): Promise<TestApi> {
     const log = { info: () => undefined, error: (line: string) => process.stderr.write(`${line}\n`) };
     payments = new PaymentsService(paymentsOption.config, infrastructure, log, paymentsOption.overrides);
     const paymentsUrl = await payments.start(0);
-    platform = await openPlatform(config, { mailer, log: () => undefined, infrastructure, paymentsUrl });
+    platform = await openPlatform(config, { mailer, log: keep, infrastructure, paymentsUrl });
     app = await createApiApp(platform);
     const started = payments;
     stopAll = async () => {
@@ -124,7 +128,7 @@ export async function startTestApi(options: HarnessOptions): Promise<TestApi> {
       await infrastructure.close();
     };
   } else {
-    platform = await openPlatform(config, { mailer, log: () => undefined });
+    platform = await openPlatform(config, { mailer, log: keep });
     app = await createApiApp(platform);
     stopAll = async () => {
       await app.close();
@@ -144,6 +148,7 @@ export async function startTestApi(options: HarnessOptions): Promise<TestApi> {
     worker,
     payments,
     mails,
+    logs,
     dataDir,
     stop,
     close: async () => {

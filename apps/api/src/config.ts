@@ -25,6 +25,7 @@ const schema = z.object({
   ZAPDEPLOY_SUPERADMINS: commaList.default([]),
   ZAPDEPLOY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1, 'expected a positive number').default(600),
   ZAPDEPLOY_AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1, 'expected a positive number').default(30),
+  ZAPDEPLOY_IPN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1, 'expected a positive number').default(30),
   ZAPDEPLOY_ALLOW_PRIVATE_GIT_HOSTS: privateGitHosts.default(false),
   ZAPDEPLOY_INSPECT_CONCURRENCY: z.coerce.number().int().min(1, 'expected a positive number').default(2),
   ZAPDEPLOY_PAYMENTS_URL: urlString(['http', 'https']).default('http://127.0.0.1:4100'),
@@ -47,6 +48,8 @@ export type ApiConfig = {
   readonly requireEmailVerification: boolean;
   readonly superAdmins: readonly string[];
   readonly rateLimitPerMinute: number;
+  /** Unsigned Mercado Pago notifications (IPN) per minute per client IP. */
+  readonly ipnRateLimitPerMinute: number;
   readonly authRateLimitPerMinute: number;
   readonly github: GithubConfig;
   /** The payments service (checkouts, Mercado Pago notifications). */
@@ -82,6 +85,7 @@ export function loadApiConfig(env: Env): ApiConfig {
     superAdmins: e.ZAPDEPLOY_SUPERADMINS.map((email) => email.toLowerCase()),
     rateLimitPerMinute: e.ZAPDEPLOY_RATE_LIMIT_PER_MINUTE,
     authRateLimitPerMinute: e.ZAPDEPLOY_AUTH_RATE_LIMIT_PER_MINUTE,
+    ipnRateLimitPerMinute: e.ZAPDEPLOY_IPN_RATE_LIMIT_PER_MINUTE,
     github,
     paymentsUrl: stripSlash(e.ZAPDEPLOY_PAYMENTS_URL),
     allowPrivateGitHosts: e.ZAPDEPLOY_ALLOW_PRIVATE_GIT_HOSTS,

@@ -1,6 +1,6 @@
 import { type CheckoutDto, type CheckoutRequest, toCheckoutDto } from '@zapdeploy/contracts';
 import type { BillingRepository, PlanRepository } from '@zapdeploy/db';
-import { type BillingRules, DomainError, inPaidPeriod, notFound, quoteCheckout } from '@zapdeploy/domain';
+import { type BillingRules, checkoutExpiry, DomainError, inPaidPeriod, notFound, quoteBasis, quoteCheckout } from '@zapdeploy/domain';
 import { MercadoPagoError, type MercadoPagoPort } from './mercadopago/port.js';
 import type { Subscriptions } from './subscriptions.js';
 
@@ -27,7 +27,8 @@ export class CheckoutService {
       readonly subscriptions: Subscriptions | undefined;
       readonly rules: BillingRules;
       readonly publicUrl: string;
-      readonly pixExpiryMinutes: number;
+      /** How long a Pix code or a card checkout page can be paid. */
+      readonly checkoutExpiryMinutes: number;
       readonly clock: () => Date;
     },
   ) {}
@@ -42,13 +43,24 @@ export class CheckoutService {
     const current = await billing.find(input.instanceId);
     const paidPlan = current ? ((await plans.findById(current.planId)) ?? null) : null;
     const quote = quoteCheckout({ billing: current, paidPlan, target, method: input.method, now, rules });
+    const basis = quoteBasis(current, now);
 
-    // A second click, or a retry, gets the same open checkout: one charge, never two.
+    // A second click, or a retry, gets the same open checkout: one charge, never two (if it still quotes the same).
     const open = await billing.pendingCheckout(input.instanceId, now);
-    if (open && open.planId === target.id && open.method === input.method && open.kind === quote.kind && open.amountCents === quote.amountCents) {
+    if (
+      open &&
+      open.planId === target.id &&
+      open.method === input.method &&
+      open.kind === quote.kind &&
+      open.amountCents === quote.amountCents &&
+      open.basisPlanId === basis.planId &&
+      open.basisPaidUntil?.getTime() === basis.paidUntil?.getTime()
+    ) {
       return toCheckoutDto(open);
     }
 
+    // A subscription has no expiry (its charges are checked against its price); one-off checkouts do.
+    const expiry = quote.kind === 'subscription' ? null : checkoutExpiry(quote.kind, current, now, this.deps.checkoutExpiryMinutes);
     const checkout = await billing.createCheckout({
       instanceId: input.instanceId,
       ownerId: input.ownerId,
@@ -56,29 +68,33 @@ export class CheckoutService {
       method: input.method,
       kind: quote.kind,
       amountCents: quote.amountCents,
+      basisPlanId: basis.planId,
+      basisPaidUntil: basis.paidUntil,
+      expiresAt: expiry?.expiresAt ?? null,
     });
     const title =
       quote.kind === 'upgrade' ? `Zapdeploy — upgrade para ${target.name} (${input.instanceName})` : `Zapdeploy — plano ${target.name} (${input.instanceName})`;
     const notificationUrl = `${this.deps.publicUrl}/api/webhooks/mercadopago?source_news=webhooks`;
     const backUrl = `${this.deps.publicUrl}/instances/${input.instanceId}?checkout=${checkout.id}`;
     try {
-      if (input.method === 'pix') {
-        const expiresAt = new Date(now.getTime() + this.deps.pixExpiryMinutes * 60_000);
+      if (input.method === 'pix' && expiry) {
         const payment = await mercadopago.createPixPayment({
           amountCents: quote.amountCents,
           description: title,
           externalReference: checkout.id,
           payerEmail: input.payerEmail,
           notificationUrl,
-          expiresAt,
+          expiresAt: expiry.providerExpiresAt,
           metadata: { instance_id: input.instanceId, checkout_id: checkout.id },
         });
         if (!payment.pix) throw new MercadoPagoError(502, 'Mercado Pago returned a Pix payment without a QR code');
+        // The earlier of ours and Mercado Pago's: a payment approved after it is refunded, never applied.
+        const mpExpiry = payment.expiresAt ? new Date(payment.expiresAt) : null;
         await billing.updateCheckout(checkout.id, {
           mpPaymentId: payment.id,
           pixQrCode: payment.pix.qrCode,
           pixQrBase64: payment.pix.qrCodeBase64,
-          expiresAt: payment.expiresAt ? new Date(payment.expiresAt) : expiresAt,
+          expiresAt: mpExpiry && mpExpiry < expiry.expiresAt ? mpExpiry : expiry.expiresAt,
         });
         await billing.recordPayment({
           instanceId: input.instanceId,
@@ -102,7 +118,7 @@ export class CheckoutService {
         });
         if (!preapproval.initPoint) throw new MercadoPagoError(502, 'Mercado Pago returned a subscription without a checkout page');
         await billing.updateCheckout(checkout.id, { mpPreapprovalId: preapproval.id, redirectUrl: preapproval.initPoint });
-      } else {
+      } else if (expiry) {
         const preference = await mercadopago.createPreference({
           title,
           amountCents: quote.amountCents,
@@ -110,6 +126,8 @@ export class CheckoutService {
           notificationUrl,
           backUrl,
           metadata: { instance_id: input.instanceId, checkout_id: checkout.id },
+          expiresAt: expiry.expiresAt,
+          now,
         });
         await billing.updateCheckout(checkout.id, { mpPreferenceId: preference.id, redirectUrl: preference.initPoint });
       }

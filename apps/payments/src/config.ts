@@ -22,6 +22,8 @@ const schema = z.object({
   ZAPDEPLOY_PAYMENTS_CLAIM_SECONDS: positive(60),
   /** Oldest accepted x-signature timestamp, in seconds. */
   ZAPDEPLOY_WEBHOOK_TOLERANCE_SECONDS: positive(300),
+  /** Least time between two fetches of one resource caused by unsigned (IPN) notifications. */
+  ZAPDEPLOY_IPN_COOLDOWN_SECONDS: positive(60),
 });
 
 export type MercadoPagoConfig = { readonly accessToken: string; readonly webhookSecret: string; readonly apiUrl: string };
@@ -39,6 +41,7 @@ export type PaymentsConfig = {
   readonly dunningMs: number;
   readonly claimMs: number;
   readonly webhookToleranceSeconds: number;
+  readonly ipnCooldownMs: number;
 };
 
 export function loadPaymentsConfig(env: Env): PaymentsConfig {
@@ -68,5 +71,6 @@ export function loadPaymentsConfig(env: Env): PaymentsConfig {
     dunningMs: e.ZAPDEPLOY_DUNNING_SECONDS * 1000,
     claimMs: e.ZAPDEPLOY_PAYMENTS_CLAIM_SECONDS * 1000,
     webhookToleranceSeconds: e.ZAPDEPLOY_WEBHOOK_TOLERANCE_SECONDS,
+    ipnCooldownMs: e.ZAPDEPLOY_IPN_COOLDOWN_SECONDS * 1000,
   };
 }

@@ -39,6 +39,8 @@ export type PaymentsAppDeps = {
   /** What the API presents on /internal routes (derived from ZAPDEPLOY_SECRET). */
   readonly internalToken: string;
   readonly toleranceSeconds: number;
+  /** Least time between two fetches of one resource caused by unsigned (IPN) notifications. */
+  readonly unsignedCooldownMs: number;
   readonly logger: Logger;
 };
 
@@ -83,6 +85,12 @@ export function createPaymentsApp(deps: PaymentsAppDeps): express.Express {
     }
     if (!NotificationProcessor.wants(topic)) {
       response.json({ ignored: topic });
+      return;
+    }
+    if (ipn) {
+      // Unsigned: anyone can send it. Repeats of one resource share a waiting notification and one fetch per cooldown.
+      if (await deps.billing.storeUnsignedNotification(topic, dataId, deps.unsignedCooldownMs)) deps.processor.nudge();
+      response.json({ received: true });
       return;
     }
     await deps.billing.storeNotification(topic, dataId, requestId ?? null);

@@ -1,6 +1,15 @@
 import { PaymentApprovedV1, PaymentReversedV1 } from '@zapdeploy/contracts';
 import type { BillingRepository, CheckoutRecord, Db, OutboxRepository } from '@zapdeploy/db';
-import { applyApproval, applyReversal, type BillingRules, type CheckoutKind, type PaymentMethod, paymentOutcome, periodBought } from '@zapdeploy/domain';
+import {
+  applyApproval,
+  applyReversal,
+  type BillingRules,
+  type CheckoutKind,
+  judgePayment,
+  type PaymentMethod,
+  paymentOutcome,
+  periodBought,
+} from '@zapdeploy/domain';
 
 /** A payment as Mercado Pago reports it, matched to our checkout. */
 export type ReportedPayment = {
@@ -13,9 +22,12 @@ export type ReportedPayment = {
   readonly kind: CheckoutKind;
   /** The card subscription that made this charge (set on the billing even if its authorization is not processed yet). */
   readonly preapprovalId?: string;
+  /** When Mercado Pago approved it (`date_approved`); now when it does not say. */
+  readonly approvedAt?: Date | null;
 };
 
-export type LedgerResult = 'applied' | 'reversed' | 'recorded' | 'mismatch';
+/** `refund_due`: approved, but not for what its checkout quoted any more (late, or the billing moved): to be refunded. */
+export type LedgerResult = 'applied' | 'reversed' | 'recorded' | 'mismatch' | 'refund_due';
 
 /**
  * Applies what Mercado Pago reports to an instance's billing, in one transaction with the events it causes
@@ -39,6 +51,7 @@ export class BillingLedger {
     const method = checkout.method as PaymentMethod;
     return db.transaction(async (tx) => {
       const current = await billing.lock(checkout.instanceId, tx);
+      const known = await billing.findPayment(payment.mpPaymentId, tx);
       // Amounts are compared with what we asked for: a payment for another amount is recorded, never applied.
       const amountOk = payment.amountCents === checkout.amountCents;
       await billing.recordPayment(
@@ -59,6 +72,21 @@ export class BillingLedger {
       const outcome = paymentOutcome(payment.status);
       const now = this.deps.clock();
       if (outcome === 'approved') {
+        if (known?.approvedAt || known?.refundStatus) return 'recorded';
+        // A quote is worth what it said only on the billing it was computed from, and only while it can be paid.
+        const quoted = (await billing.lockCheckout(checkout.id, tx)) ?? checkout;
+        const verdict = judgePayment({
+          kind: payment.kind,
+          checkout: { status: quoted.status, expiresAt: quoted.expiresAt, basis: { planId: quoted.basisPlanId, paidUntil: quoted.basisPaidUntil } },
+          billing: current,
+          paidAt: payment.approvedAt ?? now,
+          now,
+        });
+        if (!verdict.apply) {
+          if (!(await billing.markRefundDue(payment.mpPaymentId, verdict.reason, tx))) return 'recorded';
+          if (quoted.status === 'pending') await billing.updateCheckout(checkout.id, { status: 'expired' }, tx);
+          return 'refund_due';
+        }
         const period = periodBought(payment.kind, current, now, rules);
         if (!(await billing.markApplied(payment.mpPaymentId, period, tx))) return 'recorded';
         const applied = applyApproval(current, { planId: checkout.planId, method, periodEnd: period.end, kind: payment.kind });
@@ -100,7 +128,8 @@ export class BillingLedger {
         );
         return 'reversed';
       }
-      if (outcome === 'failed' && payment.kind !== 'subscription' && checkout.status === 'pending') {
+      // A failed Pix ends its checkout; a card declined on a Checkout Pro page leaves it open for another card.
+      if (outcome === 'failed' && payment.kind !== 'subscription' && checkout.status === 'pending' && checkout.mpPaymentId === payment.mpPaymentId) {
         await billing.updateCheckout(checkout.id, { status: payment.status === 'cancelled' ? 'expired' : 'rejected' }, tx);
       }
       return 'recorded';

@@ -2,6 +2,7 @@ import type { BillingRepository, ClaimedNotification, Db } from '@zapdeploy/db';
 import { Periodic } from '@zapdeploy/infra';
 import type { BillingLedger } from './ledger.js';
 import { MercadoPagoError, type MercadoPagoPort } from './mercadopago/port.js';
+import type { Refunds } from './refunds.js';
 import type { Subscriptions } from './subscriptions.js';
 
 /** Topics we act on; Mercado Pago sends others (merchant orders, claims…) that are acknowledged and dropped. */
@@ -24,6 +25,7 @@ export class NotificationProcessor {
       readonly mercadopago: MercadoPagoPort;
       readonly ledger: BillingLedger;
       readonly subscriptions: Subscriptions;
+      readonly refunds: Refunds;
       readonly logger: Logger;
       readonly pollMs: number;
       readonly claimMs: number;
@@ -53,13 +55,14 @@ export class NotificationProcessor {
     this.loop.nudge();
   }
 
-  /** Processes everything due now (tests use it). */
+  /** Processes everything due now, then asks for the refunds that are due (tests use it). */
   async drain(): Promise<void> {
     for (;;) {
       const claimed = await this.deps.billing.claimNotifications(20, this.deps.claimMs);
-      if (claimed.length === 0) return;
+      if (claimed.length === 0) break;
       for (const notification of claimed) await this.handle(notification);
     }
+    await this.deps.refunds.drain();
   }
 
   private async handle(notification: ClaimedNotification): Promise<void> {
@@ -82,7 +85,7 @@ export class NotificationProcessor {
   }
 
   private async process(topic: string, resourceId: string): Promise<string> {
-    const { mercadopago, billing, ledger, subscriptions } = this.deps;
+    const { mercadopago, billing, ledger, subscriptions, logger } = this.deps;
     if (topic === 'subscription_preapproval') return subscriptions.sync(await mercadopago.getPreapproval(resourceId));
     if (topic === 'subscription_authorized_payment') {
       const charge = await mercadopago.getAuthorizedPayment(resourceId);
@@ -107,7 +110,10 @@ export class NotificationProcessor {
       amountCents: payment.amountCents,
       checkout,
       kind,
+      approvedAt: payment.approvedAt ? new Date(payment.approvedAt) : null,
     });
+    if (result === 'refund_due')
+      logger.error(`payment ${payment.id} for checkout ${checkout.id} not applied: approved after its quote expired or its billing changed; refunding`);
     // A paid upgrade also raises the card subscription (if any) to the new plan's price for the next charges.
     if (result === 'applied' && kind === 'upgrade') await subscriptions.retarget(checkout.instanceId, checkout.planId);
     return result;

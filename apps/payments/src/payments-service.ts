@@ -11,6 +11,7 @@ import { BillingLedger } from './ledger.js';
 import { HttpMercadoPago } from './mercadopago/http-client.js';
 import type { MercadoPagoPort } from './mercadopago/port.js';
 import { type Logger, NotificationProcessor } from './notifications.js';
+import { Refunds } from './refunds.js';
 import { Subscriptions } from './subscriptions.js';
 
 export type PaymentsOverrides = { readonly clock?: () => Date; readonly mercadopago?: MercadoPagoPort };
@@ -40,7 +41,17 @@ export class PaymentsService {
     const subscriptions = mercadopago ? new Subscriptions({ db, billing, plans, mercadopago, ledger }) : undefined;
     this.processor =
       mercadopago && subscriptions
-        ? new NotificationProcessor({ db, billing, mercadopago, ledger, subscriptions, logger, pollMs: 2_000, claimMs: config.claimMs })
+        ? new NotificationProcessor({
+            db,
+            billing,
+            mercadopago,
+            ledger,
+            subscriptions,
+            refunds: new Refunds({ billing, mercadopago, logger, claimMs: config.claimMs }),
+            logger,
+            pollMs: 2_000,
+            claimMs: config.claimMs,
+          })
         : undefined;
     this.dunning = new Dunning({
       db,
@@ -62,7 +73,7 @@ export class PaymentsService {
       subscriptions,
       rules: config.rules,
       publicUrl: config.publicUrl,
-      pixExpiryMinutes: config.pixExpiryMinutes,
+      checkoutExpiryMinutes: config.pixExpiryMinutes,
       clock,
     });
     this.app = createPaymentsApp({
@@ -72,6 +83,7 @@ export class PaymentsService {
       mercadopago: mp,
       internalToken: paymentsServiceToken(infra.secret),
       toleranceSeconds: config.webhookToleranceSeconds,
+      unsignedCooldownMs: config.ipnCooldownMs,
       logger,
     });
   }

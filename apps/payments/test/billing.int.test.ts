@@ -13,7 +13,8 @@ let now = Date.now();
 let counter = 0;
 
 beforeAll(async () => {
-  mp = await startMercadoPagoStandIn();
+  // Mercado Pago's clock moves with ours: expiries and approval dates are compared across the two.
+  mp = await startMercadoPagoStandIn({ clock: () => new Date(now) });
   api = await startTestApi({
     mode: 'full',
     payments: { clock: () => new Date(now) },
@@ -56,7 +57,14 @@ async function billing(client: TestClient, id: string) {
   return (await client.get(`/api/v1/instances/${id}/payments`)).body as unknown as {
     billing: { state: string; planId: string; paidUntil: string | null; subscribed: boolean; scheduledPlanId: string | null } | null;
     pendingCheckout: { checkoutId: string } | null;
-    items: { status: string; amountCents: number; approvedAt: string | null; mercadoPagoId: string; kind: string }[];
+    items: {
+      status: string;
+      amountCents: number;
+      approvedAt: string | null;
+      mercadoPagoId: string;
+      kind: string;
+      refund: { status: string; reason: string } | null;
+    }[];
   };
 }
 
@@ -190,6 +198,27 @@ describe('notifications we refuse or do not trust', () => {
     expect(forged.status).toBe(401);
     expect(forged.headers.get('content-type')).toContain('application/problem+json');
     expect((await api.platform.database.db.select().from(tables.paymentNotifications)).length).toBe(before.length);
+  });
+
+  it('fetches a payment once for an unsigned IPN repeated 50 times, and rate limits the flood', async () => {
+    const client = await user();
+    const bot = await instance(client, 'ipn', 'plan_bot');
+    const checkout = await client.post(`/api/v1/instances/${bot.id}/checkout`, { planId: 'plan_bot', method: 'pix' });
+    const paymentId = paymentOf(checkout);
+    mp.setPaymentStatus(paymentId, 'approved');
+    const fetches = () => mp.requests.filter((r) => r.method === 'GET' && r.path === `/v1/payments/${paymentId}`).length;
+    const answers: number[] = [];
+    for (let i = 0; i < 50; i++) answers.push(await mp.notify(hook(), { topic: 'payment', dataId: String(paymentId), ipn: true }));
+    expect(answers.filter((status) => status === 200).length).toBeLessThanOrEqual(30);
+    expect(answers.filter((status) => status === 429).length).toBeGreaterThanOrEqual(20);
+    await eventually(
+      () => billing(client, bot.id),
+      (b: Billing) => b.billing?.state === 'active',
+      'activation by IPN',
+    );
+    await settle();
+    expect(fetches()).toBe(1);
+    expect(await approvedEvents(bot.id)).toBe(1);
   });
 
   it('records but never applies a payment whose amount or reference does not match', async () => {
@@ -331,6 +360,137 @@ describe('plans per instance', () => {
       (r: TestResponse) => r.body.planId === 'plan_bot',
       'the scheduled downgrade',
     );
+  });
+});
+
+describe('quotes paid late or on a billing that moved', () => {
+  /** Has Mercado Pago approve a checkout's Pix and notify us. */
+  async function approvePix(checkout: TestResponse): Promise<number> {
+    const paymentId = paymentOf(checkout);
+    mp.setPaymentStatus(paymentId, 'approved');
+    expect(await mp.notify(hook(), { topic: 'payment', dataId: String(paymentId) })).toBe(200);
+    return paymentId;
+  }
+
+  async function refundedAtMercadoPago(paymentId: number) {
+    return eventually(
+      async () => mp.payments.get(paymentId)?.status,
+      (status) => status === 'refunded',
+      `the refund of ${paymentId} at Mercado Pago`,
+    );
+  }
+
+  it('does not apply an upgrade paid after its period ended: the instance keeps its plan and the payment is refunded', async () => {
+    const client = await user();
+    const bot = await instance(client, 'atrasada', 'plan_bot');
+    await payByPix(client, bot.id, 'plan_bot');
+    const active = await eventually(
+      () => billing(client, bot.id),
+      (b: Billing) => b.billing?.state === 'active',
+      'activation',
+    );
+    const paidUntil = active.billing?.paidUntil ?? '';
+
+    // Ten minutes before the period ends, an upgrade to Pro costs cents, by card (Checkout Pro).
+    now = Date.parse(paidUntil) - 10 * 60_000;
+    const upgrade = await client.post(`/api/v1/instances/${bot.id}/checkout`, { planId: 'plan_pro', method: 'card' });
+    expect(upgrade.status).toBe(201);
+    expect(upgrade.body).toMatchObject({ kind: 'upgrade', amountCents: 2 });
+    const preferenceId = new URL(String(upgrade.body.redirectUrl)).searchParams.get('pref_id') ?? '';
+    // The page can be paid only until the period it was priced on ends.
+    expect(mp.preferences.get(preferenceId)).toMatchObject({ expires: true, expiration_date_from: new Date(now).toISOString(), expiration_date_to: paidUntil });
+
+    // Paid in time but held for review, and approved a day later: the period it was priced on is over.
+    const payment = mp.payPreference(preferenceId, 'in_process');
+    now += DAY;
+    mp.setPaymentStatus(payment.id, 'approved');
+    await mp.notify(hook(), { topic: 'payment', dataId: String(payment.id) });
+    const refused = await eventually(
+      () => billing(client, bot.id),
+      (b: Billing) => b.items.some((i) => i.mercadoPagoId === String(payment.id) && i.refund !== null),
+      'the refusal',
+    );
+    expect(refused.items.find((i) => i.mercadoPagoId === String(payment.id))).toMatchObject({
+      status: 'approved',
+      approvedAt: null,
+      refund: { reason: 'period_ended' },
+    });
+    expect(refused.billing).toMatchObject({ planId: 'plan_bot', paidUntil });
+    expect((await client.get(`/api/v1/instances/${bot.id}`)).body.planId).toBe('plan_bot');
+    expect(await approvedEvents(bot.id)).toBe(1);
+
+    // The money goes back through Mercado Pago's refund API, asked once, with one key for every attempt.
+    await refundedAtMercadoPago(payment.id);
+    const asks = mp.requests.filter((r) => r.method === 'POST' && r.path === `/v1/payments/${payment.id}/refunds`);
+    expect(asks).toHaveLength(1);
+    expect(asks[0]?.idempotencyKey).toBe(`zapdeploy-refund-${payment.id}`);
+    await mp.notify(hook(), { topic: 'payment', dataId: String(payment.id) });
+    await mp.notify(hook(), { topic: 'payment', dataId: String(payment.id) });
+    const history = await eventually(
+      () => billing(client, bot.id),
+      (b: Billing) => b.items.some((i) => i.mercadoPagoId === String(payment.id) && i.status === 'refunded'),
+      'the refund in the history',
+    );
+    expect(history.items.find((i) => i.mercadoPagoId === String(payment.id))?.refund).toEqual({ status: 'requested', reason: 'period_ended' });
+    expect(history.billing).toMatchObject({ planId: 'plan_bot', paidUntil });
+    expect(mp.requests.filter((r) => r.method === 'POST' && r.path === `/v1/payments/${payment.id}/refunds`)).toHaveLength(1);
+  });
+
+  it('does not apply a quote after the billing it was priced on changed (a renewal, another upgrade), and Pix codes carry their expiry', async () => {
+    const client = await user();
+    const bot = await instance(client, 'mudou', 'plan_bot');
+    await payByPix(client, bot.id, 'plan_bot');
+    const first = await eventually(
+      () => billing(client, bot.id),
+      (b: Billing) => b.billing?.state === 'active',
+      'activation',
+    );
+    now += 15 * DAY;
+
+    // An upgrade quoted on this period, then the period is renewed before the upgrade is paid.
+    const upgrade = await client.post(`/api/v1/instances/${bot.id}/checkout`, { planId: 'plan_bot_plus', method: 'pix' });
+    expect(upgrade.body).toMatchObject({ kind: 'upgrade', amountCents: 500 });
+    const pix = upgrade.body.pix as { expiresAt: string };
+    expect(pix.expiresAt).toBe(new Date(now + 30 * 60_000).toISOString());
+    expect(mp.payments.get(paymentOf(upgrade))?.date_of_expiration).toBe(pix.expiresAt);
+    const renewal = await client.post(`/api/v1/instances/${bot.id}/checkout`, { planId: 'plan_bot', method: 'pix' });
+    expect(renewal.body).toMatchObject({ kind: 'period', amountCents: 500 });
+    await approvePix(renewal);
+    const renewed = await eventually(
+      () => billing(client, bot.id),
+      (b: Billing) => b.billing?.paidUntil !== first.billing?.paidUntil,
+      'the renewal',
+    );
+    const late = await approvePix(upgrade);
+    const afterRenewal = await eventually(
+      () => billing(client, bot.id),
+      (b: Billing) => b.items.some((i) => i.mercadoPagoId === String(late) && i.refund !== null),
+      'the refusal after a renewal',
+    );
+    expect(afterRenewal.items.find((i) => i.mercadoPagoId === String(late))?.refund?.reason).toBe('billing_changed');
+    expect(afterRenewal.billing).toMatchObject({ planId: 'plan_bot', paidUntil: renewed.billing?.paidUntil });
+    await refundedAtMercadoPago(late);
+
+    // Two upgrades quoted on the same period: once one is paid, the other no longer holds.
+    const toPlus = await client.post(`/api/v1/instances/${bot.id}/checkout`, { planId: 'plan_bot_plus', method: 'pix' });
+    const toPro = await client.post(`/api/v1/instances/${bot.id}/checkout`, { planId: 'plan_pro', method: 'pix' });
+    expect(toPlus.body.kind).toBe('upgrade');
+    expect(toPro.body.kind).toBe('upgrade');
+    await approvePix(toPro);
+    await eventually(
+      () => client.get(`/api/v1/instances/${bot.id}`),
+      (r: TestResponse) => r.body.planId === 'plan_pro',
+      'the upgrade to Pro',
+    );
+    const stale = await approvePix(toPlus);
+    const afterUpgrade = await eventually(
+      () => billing(client, bot.id),
+      (b: Billing) => b.items.some((i) => i.mercadoPagoId === String(stale) && i.refund !== null),
+      'the refusal after another upgrade',
+    );
+    expect(afterUpgrade.billing?.planId).toBe('plan_pro');
+    expect((await client.get(`/api/v1/instances/${bot.id}`)).body.planId).toBe('plan_pro');
+    await refundedAtMercadoPago(stale);
   });
 });
 

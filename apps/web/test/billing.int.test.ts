@@ -1,7 +1,9 @@
+import { tables } from '@zapdeploy/db';
 import { fixtures } from '@zapdeploy/test-support/stand-ins/fixture-repos';
 import { GitServer } from '@zapdeploy/test-support/stand-ins/git-server';
 import { type MercadoPagoStandIn, startMercadoPagoStandIn } from '@zapdeploy/test-support/stand-ins/mercadopago';
 import { startTestApi, type TestApi } from '@zapdeploy/test-support/support/api-harness';
+import { eq } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible, launchChromium, screenshots } from './browser.js';
@@ -87,5 +89,23 @@ describe('paying for a plan in the dashboard (pt-BR)', () => {
     expect(request.url()).toContain('/checkout/v1/redirect?pref_id=');
     const preference = [...mp.preferences.values()].at(-1);
     expect(preference?.items).toEqual([expect.objectContaining({ unit_price: expect.any(Number), currency_id: 'BRL' })]);
+    expect(preference).toMatchObject({ expires: true, expiration_date_to: expect.any(String) });
+  });
+
+  it('shows a payment that was not applied as one to be refunded', async () => {
+    // The buyer pays the same Checkout Pro page twice: the first upgrades the plan, the second is refunded.
+    const preference = [...mp.preferences.values()].at(-1);
+    if (!preference) throw new Error('no preference at the stand-in');
+    const hook = `${api.url}/api/webhooks/mercadopago`;
+    const first = mp.payPreference(preference.id);
+    expect(await mp.notify(hook, { topic: 'payment', dataId: String(first.id) })).toBe(200);
+    await expect.poll(() => [...mp.requests].some((r) => r.method === 'GET' && r.path === `/v1/payments/${first.id}`), { timeout: 30_000 }).toBe(true);
+    const second = mp.payPreference(preference.id);
+    expect(await mp.notify(hook, { topic: 'payment', dataId: String(second.id) })).toBe(200);
+    await expect.poll(() => mp.payments.get(second.id)?.status, { timeout: 30_000 }).toBe('refunded');
+    const [bot] = await api.platform.database.db.select().from(tables.instances).where(eq(tables.instances.name, 'bot-pago'));
+    await page.goto(`${api.url}/instances/${bot?.id}?tab=billing`);
+    await page.getByRole('cell', { name: 'Pagamento de um orçamento já pago ou que mudou: será estornado' }).waitFor({ timeout: 30_000 });
+    await screenshots(page, 'billing-refund');
   });
 });

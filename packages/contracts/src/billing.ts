@@ -1,6 +1,8 @@
 import { z } from 'zod';
 
 export const CHECKOUT_METHODS = ['pix', 'card'] as const;
+/** Why an approved payment was refunded instead of applied. */
+export const REFUND_REASONS = ['checkout_closed', 'checkout_expired', 'period_ended', 'billing_changed'] as const;
 
 export const CheckoutRequestSchema = z
   .object({
@@ -56,6 +58,13 @@ export const PaymentSchema = z
     approvedAt: z.string().nullable(),
     createdAt: z.string(),
     mercadoPagoId: z.string().describe('Receipt reference at Mercado Pago'),
+    refund: z
+      .object({
+        status: z.enum(['due', 'requested']).describe('due: to be asked of Mercado Pago; requested: Mercado Pago is refunding it'),
+        reason: z.enum(REFUND_REASONS),
+      })
+      .nullable()
+      .describe('An approved payment that was not applied (paid after its quote expired, or the plan or period changed since) and is refunded'),
   })
   .meta({ id: 'Payment' });
 export type PaymentDto = z.infer<typeof PaymentSchema>;

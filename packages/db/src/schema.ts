@@ -269,7 +269,12 @@ export const checkouts = pgTable(
     pixQrCode: text('pix_qr_code'),
     pixQrBase64: text('pix_qr_base64'),
     redirectUrl: text('redirect_url'),
+    /** Until when it can be paid (Pix and card checkouts alike); a payment approved later is refunded. */
     expiresAt: ts('expires_at'),
+    /** The quote's basis: the plan paid for when quoted inside a paid period (else null)… */
+    basisPlanId: text('basis_plan_id'),
+    /** …and the end of the paid period the quote saw. A payment applies only while the billing still stands there. */
+    basisPaidUntil: ts('basis_paid_until'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -300,10 +305,19 @@ export const payments = pgTable(
     periodEnd: ts('period_end'),
     approvedAt: ts('approved_at'),
     reversedAt: ts('reversed_at'),
+    /** An approved payment we did not apply (late, or its quote's basis changed): due | requested (at Mercado Pago). */
+    refundStatus: text('refund_status'),
+    /** checkout_closed | checkout_expired | period_ended | billing_changed */
+    refundReason: text('refund_reason'),
+    /** When the refund is next asked of Mercado Pago (a claim while one is being asked). */
+    refundNextAt: ts('refund_next_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (table) => [index('payments_instance_idx').on(table.instanceId, table.createdAt)],
+  (table) => [
+    index('payments_instance_idx').on(table.instanceId, table.createdAt),
+    index('payments_refund_due_idx').on(table.refundNextAt).where(sql`${table.refundStatus} = 'due'`),
+  ],
 );
 
 /** Mercado Pago notifications, stored before answering and processed after (an inbox). */
@@ -320,7 +334,10 @@ export const paymentNotifications = pgTable(
     nextAttemptAt: ts('next_attempt_at').notNull().defaultNow(),
     lastError: text('last_error'),
   },
-  (table) => [index('payment_notifications_pending_idx').on(table.nextAttemptAt).where(sql`${table.processedAt} is null`)],
+  (table) => [
+    index('payment_notifications_pending_idx').on(table.nextAttemptAt).where(sql`${table.processedAt} is null`),
+    index('payment_notifications_resource_idx').on(table.topic, table.resourceId),
+  ],
 );
 
 /** Time-limited, fenced claims of workers on a resource (`reconcile:<id>`, `logs:<id>`). */

@@ -4,6 +4,13 @@ export type MessageDef<S extends z.ZodType = z.ZodType> = { readonly name: strin
 
 export type Handler = (routingKey: string, payload: unknown) => Promise<void>;
 
+/** A message a consumer gave up on: invalid, or failed on every delivery it was allowed. */
+export type DeadLetter = { readonly queue: string; readonly routingKey: string; readonly reason: string };
+export type ConsumeOptions = {
+  /** Called when a message of this queue is dead-lettered (to alert an operator, who can re-drive it). */
+  readonly onDeadLetter?: (letter: DeadLetter) => void;
+};
+
 /** The platform's message bus: RabbitMQ in full mode, in memory in embedded mode. */
 export interface MessageBus {
   readonly kind: 'rabbitmq' | 'memory';
@@ -13,7 +20,11 @@ export interface MessageBus {
    * Competing consumers on a durable queue bound to these messages. Payloads are validated before the
    * handler sees them; invalid ones are dead-lettered, failed ones retried up to a limit, then dead-lettered.
    */
-  consume(queue: string, defs: readonly MessageDef[], handler: Handler): Promise<() => Promise<void>>;
+  consume(queue: string, defs: readonly MessageDef[], handler: Handler, options?: ConsumeOptions): Promise<() => Promise<void>>;
+  /** How many dead letters `queue` holds. */
+  deadLetterCount(queue: string): Promise<number>;
+  /** Moves up to `limit` dead letters of `queue` back onto it (an operator's re-drive, once the cause is fixed); returns how many. */
+  redrive(queue: string, limit?: number): Promise<number>;
   /** Resolves when the broker answers. */
   ping(): Promise<void>;
   close(): Promise<void>;

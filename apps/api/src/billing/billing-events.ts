@@ -25,11 +25,23 @@ export class BillingEvents {
       readonly logStore: LogStore;
       readonly mailer: Mailer;
       readonly publicUrl: string;
+      /** Where operators read alerts. */
+      readonly log: (line: string) => void;
     },
   ) {}
 
+  static readonly QUEUE = 'api.billing';
+
   async start(): Promise<void> {
-    this.stopConsuming = await this.deps.bus.consume('api.billing', BILLING_EVENTS, (key, payload) => this.handle(key, payload));
+    const { bus, log } = this.deps;
+    const alert = (what: string) =>
+      log(`ALERT billing: ${what}; once the cause is fixed, re-drive them: node --import tsx scripts/redrive-dead-letters.ts ${BillingEvents.QUEUE}`);
+    this.stopConsuming = await bus.consume(BillingEvents.QUEUE, BILLING_EVENTS, (key, payload) => this.handle(key, payload), {
+      onDeadLetter: (letter) => alert(`event ${letter.routingKey} dead-lettered (${letter.reason})`),
+    });
+    // Letters left from before this start (or that died while no one listened) are announced too.
+    const waiting = await bus.deadLetterCount(BillingEvents.QUEUE).catch(() => 0);
+    if (waiting > 0) alert(`${waiting} dead-lettered event(s) waiting`);
   }
 
   async stop(): Promise<void> {

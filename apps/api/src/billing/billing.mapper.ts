@@ -1,4 +1,4 @@
-import type { BillingDto, PaymentDto } from '@zapdeploy/contracts';
+import type { BillingDto, PaymentDto, REFUND_REASONS } from '@zapdeploy/contracts';
 import type { BillingRecord, PaymentRecord } from '@zapdeploy/db';
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
@@ -31,5 +31,6 @@ export function toPaymentDto(record: PaymentRecord): PaymentDto {
     approvedAt: iso(record.approvedAt),
     createdAt: record.createdAt.toISOString(),
     mercadoPagoId: record.mpPaymentId,
+    refund: record.refundStatus ? { status: record.refundStatus as 'due' | 'requested', reason: record.refundReason as (typeof REFUND_REASONS)[number] } : null,
   };
 }

@@ -35,7 +35,6 @@ export class GithubWebhookController {
     const delivery = header(request, 'x-github-delivery');
     if (event === 'ping') return { ok: true };
     if (event !== 'push') return { ignored: event ?? 'unknown' };
-    if (delivery && !(await this.deliveries.firstTime('github', delivery))) return { duplicate: true, redeployed: 0 };
     let payload: z.infer<typeof PushSchema>;
     try {
       payload = PushSchema.parse(JSON.parse(raw.toString('utf8')));
@@ -45,7 +44,11 @@ export class GithubWebhookController {
     if (payload.deleted || !payload.ref.startsWith('refs/heads/')) return { redeployed: 0 };
     const branch = payload.ref.slice('refs/heads/'.length);
     const urls = [payload.repository.html_url, ...(payload.repository.clone_url ? [payload.repository.clone_url] : [])];
-    const redeployed = await this.instances.redeployFromPush(urls, branch, branch === payload.repository.default_branch, payload.after);
+    // The delivery is recorded in the redeploy's transaction: a failed redeploy leaves it unseen, so GitHub's retry works.
+    const redeployed = await this.instances.redeployFromPush(urls, branch, branch === payload.repository.default_branch, payload.after, (tx) =>
+      delivery ? this.deliveries.firstTime('github', delivery, tx) : Promise.resolve(true),
+    );
+    if (!redeployed) return { duplicate: true, redeployed: 0 };
     return { redeployed: redeployed.length };
   }
 }

@@ -7,12 +7,15 @@ export type RateLimitSettings = {
   readonly perMinute: number;
   /** Stricter budget for sign-in, sign-up and guest creation (credential stuffing, guest farming). */
   readonly authPerMinute: number;
+  /** Unsigned Mercado Pago notifications (IPN): anyone can send them, and each may cost a call to Mercado Pago. */
+  readonly ipnPerMinute: number;
   readonly keyPrefix: string;
 };
 
 /** Probes from load balancers and orchestrators are never limited. */
 const UNLIMITED_PATHS = new Set(['/api/health', '/api/ready']);
 const AUTH_PATHS = /^\/api\/(auth\/(sign-in|sign-up|forget-password|reset-password|request-password-reset)|v1\/guest)/;
+const MERCADOPAGO_PATH = '/api/webhooks/mercadopago';
 
 /** Per-client-IP limits on the whole API: Redis-backed (shared by replicas) in full mode, in memory otherwise. */
 export function rateLimitMiddleware(settings: RateLimitSettings, redis: Redis | undefined) {
@@ -24,12 +27,14 @@ export function rateLimitMiddleware(settings: RateLimitSettings, redis: Redis | 
   };
   const general = make(settings.perMinute, 'rl:api');
   const auth = make(settings.authPerMinute, 'rl:auth');
+  const ipn = make(settings.ipnPerMinute, 'rl:ipn');
 
   return async (request: Request, response: Response, next: NextFunction) => {
     const path = `${request.baseUrl}${request.path}`;
     if (UNLIMITED_PATHS.has(path)) return next();
     const key = request.ip ?? request.socket.remoteAddress ?? 'unknown';
-    const limiter = request.method === 'POST' && AUTH_PATHS.test(path) ? auth : general;
+    const unsignedNotification = request.method === 'POST' && path === MERCADOPAGO_PATH && !request.headers['x-signature'];
+    const limiter = unsignedNotification ? ipn : request.method === 'POST' && AUTH_PATHS.test(path) ? auth : general;
     try {
       const result = await limiter.consume(key);
       response.setHeader('ratelimit-limit', String(limiter.points));

@@ -103,7 +103,7 @@ export async function openPlatform(config: ApiConfig, overrides: PlatformOverrid
         await bus.publish(InstanceReconcileV1, message.payload as InstanceReconcile);
     },
   });
-  const billingEvents = new BillingEvents({ bus, instances: instanceService, users, logStore, mailer, publicUrl: config.publicUrl });
+  const billingEvents = new BillingEvents({ bus, instances: instanceService, users, logStore, mailer, publicUrl: config.publicUrl, log });
   await billingEvents.start();
 
   return {

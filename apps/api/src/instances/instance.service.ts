@@ -177,13 +177,25 @@ export class InstanceService {
   }
 
   /** A push to a branch: every instance built from it gets a new deployment of that commit. */
-  async redeployFromPush(repoUrls: readonly string[], branch: string, isDefaultBranch: boolean, commitSha: string): Promise<string[]> {
+  /**
+   * A push to a repository redeploys the instances built from it, in one transaction with `claimDelivery` (the
+   * webhook delivery recorded as seen): if the redeploy fails, nothing is recorded and the sender's retry redeploys.
+   * Null when `claimDelivery` says the delivery was already handled.
+   */
+  async redeployFromPush(
+    repoUrls: readonly string[],
+    branch: string,
+    isDefaultBranch: boolean,
+    commitSha: string,
+    claimDelivery: (tx: Db) => Promise<boolean> = async () => true,
+  ): Promise<string[] | null> {
     const { instances, audit } = this.deps;
     const targets = await instances.findByRepository(repoUrls, normalizeRepoUrl, branch, isDefaultBranch);
-    for (const target of targets) {
-      await this.withIntent(async (tx, announce) => {
+    return this.withIntent(async (tx, announce) => {
+      if (!(await claimDelivery(tx))) return null;
+      for (const target of targets) {
         const current = target.ownerId ? await instances.findOwned(target.ownerId, target.id, tx) : undefined;
-        if (!current || !target.ownerId || current.desiredState === 'deleted') return;
+        if (!current || !target.ownerId || current.desiredState === 'deleted') continue;
         await instances.update(target.ownerId, target.id, { status: current.desiredState === 'running' ? 'queued' : current.status }, tx);
         await instances.addDeployment(target.id, 'push', tx);
         await announce({
@@ -192,9 +204,9 @@ export class InstanceService {
           payload: { instanceId: target.id, generation: current.generation + 1, reason: 'push' },
         });
         await audit.record({ actorId: null, action: 'instance.push_redeploy', targetType: 'instance', targetId: target.id, data: { branch, commitSha } }, tx);
-      });
-    }
-    return targets.map((t) => t.id);
+      }
+      return targets.map((t) => t.id);
+    });
   }
 
   /**

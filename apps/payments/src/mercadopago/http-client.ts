@@ -7,6 +7,7 @@ import {
   type MpPayment,
   type MpPreapproval,
   type MpPreference,
+  type MpRefund,
   type PixPaymentInput,
   type PreapprovalInput,
   type PreferenceInput,
@@ -24,6 +25,7 @@ const PaymentWire = z.object({
   external_reference: z.string().nullish(),
   payment_method_id: z.string().nullish(),
   date_of_expiration: z.string().nullish(),
+  date_approved: z.string().nullish(),
   metadata: z.record(z.string(), z.unknown()).nullish(),
   point_of_interaction: z.object({ transaction_data: z.object({ qr_code: z.string().nullish(), qr_code_base64: z.string().nullish() }).nullish() }).nullish(),
 });
@@ -42,6 +44,7 @@ const AuthorizedPaymentWire = z.object({
   payment: z.object({ id, status: z.string(), status_detail: z.string().nullish() }).nullish(),
 });
 const PreferenceWire = z.object({ id: z.string(), init_point: z.string() });
+const RefundWire = z.object({ id, payment_id: id, amount: z.number(), status: z.string() });
 
 export type HttpMercadoPagoOptions = {
   readonly apiUrl: string;
@@ -121,13 +124,22 @@ export class HttpMercadoPago implements MercadoPagoPort {
       auto_return: 'approved',
       payment_methods: { excluded_payment_types: [{ id: 'ticket' }] },
       metadata: input.metadata,
+      expires: true,
+      expiration_date_from: input.now.toISOString(),
+      expiration_date_to: input.expiresAt.toISOString(),
     };
     const wire = PreferenceWire.parse(await this.request('POST', '/checkout/preferences', body));
     return { id: wire.id, initPoint: wire.init_point };
   }
 
-  private async request(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<unknown> {
-    const idempotencyKey = method === 'GET' ? undefined : randomUUID();
+  async refundPayment(paymentId: string, idempotencyKey: string): Promise<MpRefund> {
+    // An empty body refunds the whole amount.
+    const wire = RefundWire.parse(await this.request('POST', `/v1/payments/${encodeURIComponent(paymentId)}/refunds`, {}, idempotencyKey));
+    return { id: wire.id, paymentId: wire.payment_id, amountCents: toCents(wire.amount), status: wire.status };
+  }
+
+  private async request(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown, key?: string): Promise<unknown> {
+    const idempotencyKey = method === 'GET' ? undefined : (key ?? randomUUID());
     const retries = this.options.retries ?? 3;
     for (let attempt = 0; ; attempt++) {
       let response: Response;
@@ -194,6 +206,7 @@ function toPayment(wire: z.infer<typeof PaymentWire>): MpPayment {
     preapprovalId: typeof preapproval === 'string' ? preapproval : null,
     pix: data?.qr_code && data.qr_code_base64 ? { qrCode: data.qr_code, qrCodeBase64: data.qr_code_base64 } : null,
     expiresAt: wire.date_of_expiration ?? null,
+    approvedAt: wire.date_approved ?? null,
   };
 }
 

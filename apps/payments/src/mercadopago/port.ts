@@ -7,6 +7,11 @@ export interface MercadoPagoPort {
   updatePreapproval(id: string, patch: { status?: 'paused' | 'cancelled' | 'authorized'; amountCents?: number }): Promise<MpPreapproval>;
   getAuthorizedPayment(id: string): Promise<MpAuthorizedPayment>;
   createPreference(input: PreferenceInput): Promise<MpPreference>;
+  /**
+   * Refunds a payment in full (POST /v1/payments/{id}/refunds). `idempotencyKey` is the same for every attempt at
+   * one refund, so a retry after a lost answer never refunds twice.
+   */
+  refundPayment(paymentId: string, idempotencyKey: string): Promise<MpRefund>;
 }
 
 export type PixPaymentInput = {
@@ -36,6 +41,9 @@ export type PreferenceInput = {
   readonly notificationUrl: string;
   readonly backUrl: string;
   readonly metadata: Record<string, string>;
+  /** The page can be paid from `now` until `expiresAt` (`expires`, `expiration_date_from`/`_to`). */
+  readonly expiresAt: Date;
+  readonly now: Date;
 };
 
 export type MpPayment = {
@@ -48,7 +56,11 @@ export type MpPayment = {
   readonly preapprovalId: string | null;
   readonly pix: { readonly qrCode: string; readonly qrCodeBase64: string } | null;
   readonly expiresAt: string | null;
+  /** `date_approved`: when it was approved, if it was. */
+  readonly approvedAt: string | null;
 };
+
+export type MpRefund = { readonly id: string; readonly paymentId: string; readonly amountCents: number; readonly status: string };
 
 export type MpPreapproval = {
   readonly id: string;

@@ -211,7 +211,7 @@ export function BillingPanel({ instance, plans, isGuest, onPaid }: { instance: I
                     <td>{plans.find((p) => p.id === item.planId)?.name ?? item.planId}</td>
                     <td>{formatBRL(item.amountCents, locale)}</td>
                     <td>{t(`bill.methodName.${item.method}` as MessageKey)}</td>
-                    <td>{t(`bill.status.${item.status}` as MessageKey)}</td>
+                    <td>{item.refund ? refundText(item.refund.reason, item.status === 'refunded', t) : t(`bill.status.${item.status}` as MessageKey)}</td>
                     <td className="mono small">{t('bill.receipt', item.mercadoPagoId)}</td>
                   </tr>
                 ))}
@@ -222,6 +222,17 @@ export function BillingPanel({ instance, plans, isGuest, onPaid }: { instance: I
       </section>
     </div>
   );
+}
+
+/** A payment we did not apply and give back: why, and whether Mercado Pago has refunded it yet. */
+function refundText(
+  reason: NonNullable<PaymentList['items'][number]['refund']>['reason'],
+  done: boolean,
+  t: (key: MessageKey, ...params: (string | number)[]) => string,
+) {
+  const late = reason === 'checkout_expired' || reason === 'period_ended';
+  if (late) return t(done ? 'bill.refund.lateDone' : 'bill.refund.late');
+  return t(done ? 'bill.refund.changedDone' : 'bill.refund.changed');
 }
 
 function describeState(

@@ -108,6 +108,7 @@ export type PaymentList = {
     status: string;
     statusDetail: string | null;
     approvedAt: string | null;
+    refund: { status: 'due' | 'requested'; reason: 'checkout_closed' | 'checkout_expired' | 'period_ended' | 'billing_changed' } | null;
     createdAt: string;
     mercadoPagoId: string;
   }[];

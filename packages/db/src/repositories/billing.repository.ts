@@ -109,6 +109,12 @@ export class BillingRepository {
     return row ?? null;
   }
 
+  /** Reads a checkout and locks it for the rest of the transaction (two payments of one checkout are judged one at a time). */
+  async lockCheckout(id: string, tx: Db): Promise<CheckoutRecord | null> {
+    const [row] = await tx.select().from(checkouts).where(eq(checkouts.id, id)).for('update');
+    return row ?? null;
+  }
+
   async findCheckoutByPreapproval(preapprovalId: string, tx: Db = this.db): Promise<CheckoutRecord | null> {
     const [row] = await tx.select().from(checkouts).where(eq(checkouts.mpPreapprovalId, preapprovalId)).orderBy(desc(checkouts.createdAt)).limit(1);
     return row ?? null;
@@ -141,14 +147,61 @@ export class BillingRepository {
     return row;
   }
 
-  /** Marks a payment applied, once: true only for the call that applied it. */
+  async findPayment(mpPaymentId: string, tx: Db = this.db): Promise<PaymentRecord | null> {
+    const [row] = await tx.select().from(payments).where(eq(payments.mpPaymentId, mpPaymentId));
+    return row ?? null;
+  }
+
+  /** Marks a payment applied, once (and never one set to be refunded): true only for the call that applied it. */
   async markApplied(mpPaymentId: string, period: { start: Date; end: Date }, tx: Db): Promise<boolean> {
     const rows = await tx
       .update(payments)
       .set({ approvedAt: new Date(), periodStart: period.start, periodEnd: period.end, updatedAt: new Date() })
-      .where(and(eq(payments.mpPaymentId, mpPaymentId), isNull(payments.approvedAt)))
+      .where(and(eq(payments.mpPaymentId, mpPaymentId), isNull(payments.approvedAt), isNull(payments.refundStatus)))
       .returning({ id: payments.id });
     return rows.length > 0;
+  }
+
+  /** Sets an approved payment that was not applied to be refunded, once: true only for the call that did it. */
+  async markRefundDue(mpPaymentId: string, reason: string, tx: Db): Promise<boolean> {
+    const rows = await tx
+      .update(payments)
+      .set({ refundStatus: 'due', refundReason: reason, refundNextAt: new Date(), updatedAt: new Date() })
+      .where(and(eq(payments.mpPaymentId, mpPaymentId), isNull(payments.approvedAt), isNull(payments.refundStatus)))
+      .returning({ id: payments.id });
+    return rows.length > 0;
+  }
+
+  /** Claims refunds due now for `leaseMs` (a failed or crashed attempt comes back after it). */
+  async claimRefunds(limit: number, leaseMs: number): Promise<{ mpPaymentId: string; amountCents: number }[]> {
+    return this.db.transaction(async (tx) => {
+      const due = await tx
+        .select({ id: payments.id })
+        .from(payments)
+        .where(and(eq(payments.refundStatus, 'due'), lte(payments.refundNextAt, new Date()), sql`${payments.status} not in ('refunded', 'charged_back')`))
+        .orderBy(asc(payments.refundNextAt))
+        .limit(limit)
+        .for('update', { skipLocked: true });
+      if (due.length === 0) return [];
+      return tx
+        .update(payments)
+        .set({ refundNextAt: new Date(Date.now() + leaseMs) })
+        .where(
+          inArray(
+            payments.id,
+            due.map((d) => d.id),
+          ),
+        )
+        .returning({ mpPaymentId: payments.mpPaymentId, amountCents: payments.amountCents });
+    });
+  }
+
+  /** Mercado Pago accepted the refund. */
+  async refundRequested(mpPaymentId: string): Promise<void> {
+    await this.db
+      .update(payments)
+      .set({ refundStatus: 'requested', refundNextAt: null, updatedAt: new Date() })
+      .where(and(eq(payments.mpPaymentId, mpPaymentId), eq(payments.refundStatus, 'due')));
   }
 
   /** Marks an applied payment reversed (refund, chargeback), once. */
@@ -171,6 +224,29 @@ export class BillingRepository {
     const [row] = await this.db.insert(paymentNotifications).values({ topic, resourceId, requestId }).returning({ id: paymentNotifications.id });
     if (!row) throw new Error('notification insert returned nothing');
     return row.id;
+  }
+
+  /**
+   * Stores an unsigned notification (IPN) unless one for the same resource is already waiting, and no earlier than
+   * `cooldownMs` after the resource was last fetched: anyone can send these, so repeats cost one fetch per cooldown.
+   * Returns whether a row was stored.
+   */
+  async storeUnsignedNotification(topic: string, resourceId: string, cooldownMs: number): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      // One writer per resource at a time: two repeats arriving together must not both insert.
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`notification:${topic}:${resourceId}`}))`);
+      const [state] = await tx
+        .select({
+          waiting: sql<number>`count(*) filter (where ${paymentNotifications.processedAt} is null)`.mapWith(Number),
+          lastDone: sql<Date | null>`max(${paymentNotifications.processedAt})`.mapWith(paymentNotifications.processedAt),
+        })
+        .from(paymentNotifications)
+        .where(and(eq(paymentNotifications.topic, topic), eq(paymentNotifications.resourceId, resourceId)));
+      if ((state?.waiting ?? 0) > 0) return false;
+      const earliest = state?.lastDone ? new Date(state.lastDone.getTime() + cooldownMs) : new Date();
+      await tx.insert(paymentNotifications).values({ topic, resourceId, requestId: null, nextAttemptAt: earliest > new Date() ? earliest : new Date() });
+      return true;
+    });
   }
 
   /** Claims due notifications for `leaseMs` (a crashed processor's claims come back after it). */

@@ -4,9 +4,9 @@ import { webhookDeliveries } from '../schema.js';
 export class WebhookDeliveryRepository {
   constructor(private readonly db: Db) {}
 
-  /** Records a delivery id; false when it was already recorded (a redelivery). */
-  async firstTime(source: string, id: string): Promise<boolean> {
-    const rows = await this.db
+  /** Records a delivery id (in `tx`, with what it causes); false when it was already recorded (a redelivery). */
+  async firstTime(source: string, id: string, tx: Db = this.db): Promise<boolean> {
+    const rows = await tx
       .insert(webhookDeliveries)
       .values({ id: `${source}:${id}`, source })
       .onConflictDoNothing()

@@ -4,10 +4,13 @@ import {
   applyApproval,
   applyReversal,
   type Billing,
+  checkoutExpiry,
   dunningStep,
+  judgePayment,
   paymentOutcome,
   periodBought,
   prorate,
+  quoteBasis,
   quoteCheckout,
   DEFAULT_BILLING_RULES as rules,
 } from './billing.js';
@@ -124,4 +127,96 @@ it('maps Mercado Pago statuses', () => {
     'reversed',
     'reversed',
   ]);
+});
+
+describe('judgePayment', () => {
+  const paidUntil = new Date(now.getTime() + 15 * DAY);
+  const basis = quoteBasis(active({ paidUntil }), now);
+  const pending = { status: 'pending', expiresAt: new Date(now.getTime() + 30 * 60_000), basis };
+  const later = (ms: number) => new Date(now.getTime() + ms);
+  const renewed = active({ paidUntil: new Date(paidUntil.getTime() + 30 * DAY) });
+  const upgraded = active({ paidUntil, planId: pro.id });
+  const lapsed = active({ state: 'grace', paidUntil, graceUntil: new Date(paidUntil.getTime() + 3 * DAY) });
+  const table: [string, Parameters<typeof judgePayment>[0], ReturnType<typeof judgePayment>][] = [
+    [
+      'an upgrade paid in time, nothing changed',
+      { kind: 'upgrade', checkout: pending, billing: active({ paidUntil }), paidAt: later(60_000), now: later(60_000) },
+      { apply: true },
+    ],
+    [
+      'a subscription charge, whatever its checkout',
+      { kind: 'subscription', checkout: { ...pending, status: 'approved' }, billing: renewed, paidAt: later(40 * DAY), now: later(40 * DAY) },
+      { apply: true },
+    ],
+    [
+      'a second payment of a checkout already paid',
+      { kind: 'upgrade', checkout: { ...pending, status: 'approved' }, billing: active({ paidUntil }), paidAt: later(60_000), now: later(60_000) },
+      { apply: false, reason: 'checkout_closed' },
+    ],
+    [
+      'an upgrade paid after its period ended',
+      { kind: 'upgrade', checkout: { ...pending, expiresAt: null }, billing: active({ paidUntil }), paidAt: later(16 * DAY), now: later(16 * DAY) },
+      { apply: false, reason: 'period_ended' },
+    ],
+    [
+      'an upgrade of a period in grace',
+      { kind: 'upgrade', checkout: pending, billing: lapsed, paidAt: later(60_000), now: later(16 * DAY) },
+      { apply: false, reason: 'period_ended' },
+    ],
+    [
+      'an upgrade after a renewal moved the period end',
+      { kind: 'upgrade', checkout: pending, billing: renewed, paidAt: later(60_000), now: later(60_000) },
+      { apply: false, reason: 'billing_changed' },
+    ],
+    [
+      'an upgrade after another upgrade changed the plan',
+      { kind: 'upgrade', checkout: pending, billing: upgraded, paidAt: later(60_000), now: later(60_000) },
+      { apply: false, reason: 'billing_changed' },
+    ],
+    [
+      'an upgrade paid after its checkout expired',
+      { kind: 'upgrade', checkout: pending, billing: active({ paidUntil }), paidAt: later(31 * 60_000), now: later(31 * 60_000) },
+      { apply: false, reason: 'checkout_expired' },
+    ],
+    [
+      'a first period, nothing paid before',
+      { kind: 'period', checkout: { ...pending, basis: quoteBasis(null, now) }, billing: null, paidAt: later(60_000), now: later(60_000) },
+      { apply: true },
+    ],
+    [
+      'a first period after another payment started a period',
+      { kind: 'period', checkout: { ...pending, basis: quoteBasis(null, now) }, billing: active(), paidAt: later(60_000), now: later(60_000) },
+      { apply: false, reason: 'billing_changed' },
+    ],
+    [
+      'a renewal paid in grace (same period end, plan not part of the basis)',
+      {
+        kind: 'period',
+        checkout: { ...pending, expiresAt: later(16 * DAY + 30 * 60_000), basis: quoteBasis(lapsed, later(16 * DAY)) },
+        billing: { ...lapsed, planId: pro.id },
+        paidAt: later(16 * DAY),
+        now: later(16 * DAY),
+      },
+      { apply: true },
+    ],
+    [
+      'a Pix paid after its expiry',
+      { kind: 'period', checkout: pending, billing: active({ paidUntil }), paidAt: later(2 * DAY), now: later(2 * DAY) },
+      { apply: false, reason: 'checkout_expired' },
+    ],
+  ];
+  it.each(table)('%s', (_name, input, verdict) => {
+    expect(judgePayment(input)).toEqual(verdict);
+  });
+});
+
+describe('checkoutExpiry', () => {
+  it('gives a checkout its minutes, and an upgrade no more than its period (Mercado Pago takes Pix of 30 minutes or more)', () => {
+    const minutes = (n: number) => new Date(now.getTime() + n * 60_000);
+    expect(checkoutExpiry('period', active(), now, 60)).toEqual({ expiresAt: minutes(60), providerExpiresAt: minutes(60) });
+    expect(checkoutExpiry('upgrade', active(), now, 60)).toEqual({ expiresAt: minutes(60), providerExpiresAt: minutes(60) });
+    const ending = active({ paidUntil: minutes(10) });
+    expect(checkoutExpiry('upgrade', ending, now, 60)).toEqual({ expiresAt: minutes(10), providerExpiresAt: minutes(30) });
+    expect(checkoutExpiry('upgrade', active({ paidUntil: minutes(45) }), now, 60)).toEqual({ expiresAt: minutes(45), providerExpiresAt: minutes(45) });
+  });
 });

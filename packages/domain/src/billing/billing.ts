@@ -72,6 +72,62 @@ export function quoteCheckout(input: {
   return { kind: 'upgrade', amountCents: prorate(target.priceCents - paidPlan.priceCents, remaining, rules.periodDays * DAY) };
 }
 
+/**
+ * What a quote was computed from. A payment for the quote is worth what was quoted only while the billing still
+ * stands where it stood: the same paid period (its end) and, inside a paid period, the same plan paid for.
+ */
+export type QuoteBasis = {
+  /** The plan paid for when the quote was made inside a paid period; null outside one (the quote did not depend on it). */
+  readonly planId: string | null;
+  /** The end of the paid period the quote saw; null when nothing was paid yet. */
+  readonly paidUntil: Date | null;
+};
+
+export function quoteBasis(billing: Billing | null, now: Date): QuoteBasis {
+  return { planId: inPaidPeriod(billing, now) ? billing.planId : null, paidUntil: billing?.paidUntil ?? null };
+}
+
+/** Why an approved payment was not applied (it is refunded instead). */
+export type RefusedPaymentReason = 'checkout_closed' | 'checkout_expired' | 'period_ended' | 'billing_changed';
+export type PaymentVerdict = { readonly apply: true } | { readonly apply: false; readonly reason: RefusedPaymentReason };
+
+/**
+ * Whether an approved payment may be applied to the checkout it pays. A subscription's charges renew at the
+ * subscription's price whatever checkout started it. Any other payment applies only to a checkout still waiting
+ * for it, paid before the checkout expired, while the billing still stands on the quote's basis; an upgrade also
+ * needs its paid period to be running still. Anything else is refunded: never a full period bought for the price
+ * of its last days, nor an upgrade priced on a period that has since changed.
+ */
+export function judgePayment(input: {
+  readonly kind: CheckoutKind;
+  readonly checkout: { readonly status: string; readonly expiresAt: Date | null; readonly basis: QuoteBasis };
+  readonly billing: Billing | null;
+  /** When Mercado Pago approved the payment. */
+  readonly paidAt: Date;
+  readonly now: Date;
+}): PaymentVerdict {
+  const { kind, checkout, billing, paidAt, now } = input;
+  if (kind === 'subscription') return { apply: true };
+  if (checkout.status !== 'pending') return { apply: false, reason: 'checkout_closed' };
+  if (kind === 'upgrade' && !inPaidPeriod(billing, now)) return { apply: false, reason: 'period_ended' };
+  const sameEnd = (checkout.basis.paidUntil?.getTime() ?? null) === (billing?.paidUntil?.getTime() ?? null);
+  const samePlan = checkout.basis.planId === null || checkout.basis.planId === billing?.planId;
+  if (!sameEnd || !samePlan) return { apply: false, reason: 'billing_changed' };
+  if (checkout.expiresAt && paidAt > checkout.expiresAt) return { apply: false, reason: 'checkout_expired' };
+  return { apply: true };
+}
+
+/**
+ * Until when a checkout can be paid: `expiryMinutes` from now, and an upgrade no later than the end of the period
+ * it was priced on (Mercado Pago itself takes Pix codes of 30 minutes to 30 days: `providerExpiresAt`).
+ */
+export function checkoutExpiry(kind: CheckoutKind, billing: Billing | null, now: Date, expiryMinutes: number): { expiresAt: Date; providerExpiresAt: Date } {
+  const wanted = new Date(now.getTime() + expiryMinutes * 60_000);
+  const expiresAt = kind === 'upgrade' && inPaidPeriod(billing, now) && billing.paidUntil < wanted ? billing.paidUntil : wanted;
+  const minimum = new Date(now.getTime() + 30 * 60_000);
+  return { expiresAt, providerExpiresAt: expiresAt < minimum ? minimum : expiresAt };
+}
+
 /** The period an approved payment buys: a new period follows the current one; an upgrade ends with it. */
 export function periodBought(kind: CheckoutKind, billing: Billing | null, now: Date, rules: BillingRules): { start: Date; end: Date } {
   if (kind === 'upgrade' && inPaidPeriod(billing, now)) return { start: now, end: billing.paidUntil };
