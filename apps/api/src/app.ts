@@ -41,7 +41,12 @@ export async function createApiApp(platform: Platform): Promise<INestApplication
   server.use(
     '/api',
     rateLimitMiddleware(
-      { perMinute: platform.config.rateLimitPerMinute, authPerMinute: platform.config.authRateLimitPerMinute, keyPrefix: platform.config.infra.redisPrefix },
+      {
+        perMinute: platform.config.rateLimitPerMinute,
+        authPerMinute: platform.config.authRateLimitPerMinute,
+        guestsPerHour: platform.config.guestRateLimitPerHour,
+        keyPrefix: platform.config.infra.redisPrefix,
+      },
       platform.redis,
     ),
   );

@@ -1,5 +1,15 @@
 import os from 'node:os';
-import { booleanString, type Env, type GithubConfig, type InfraConfig, loadGithubConfig, loadInfraConfig, parseEnv } from '@zapdeploy/config';
+import {
+  type AccessConfig,
+  booleanString,
+  type Env,
+  type GithubConfig,
+  type InfraConfig,
+  loadAccessConfig,
+  loadGithubConfig,
+  loadInfraConfig,
+  parseEnv,
+} from '@zapdeploy/config';
 import { z } from 'zod';
 
 const positive = (fallback: number) => z.coerce.number().int().min(1, 'expected a positive whole number').default(fallback);
@@ -8,7 +18,6 @@ const schema = z.object({
   ZAPDEPLOY_RUNTIME: z.enum(['docker', 'process', 'kubernetes', 'auto'], { message: 'expected docker, process or kubernetes' }).default('auto'),
   ZAPDEPLOY_BUILD_CA_FILE: z.string().optional(),
   ZAPDEPLOY_ALLOW_PRIVATE_GIT_HOSTS: booleanString.default(false),
-  ZAPDEPLOY_PUBLIC_SIGNUPS: booleanString.optional(),
   ZAPDEPLOY_NODE_IMAGE: z.string().default('node:24-slim'),
   ZAPDEPLOY_PYTHON_IMAGE: z.string().default('python:3.11-slim'),
   ZAPDEPLOY_WORKER_ID: z.string().optional(),
@@ -34,6 +43,8 @@ export type WorkerConfig = {
   readonly buildCaFile: string | undefined;
   readonly allowPrivateGitHosts: boolean;
   readonly publicSignups: boolean;
+  /** Who can reach the platform and get an account there (ProcessRuntime runs only on a closed, loopback-only install). */
+  readonly access: AccessConfig;
   readonly nodeImage: string;
   readonly pythonImage: string;
   readonly workerId: string;
@@ -56,13 +67,15 @@ export type WorkerConfig = {
 export function loadWorkerConfig(env: Env): WorkerConfig {
   const infra = loadInfraConfig(env);
   const e = parseEnv(schema, env);
+  const access = loadAccessConfig(env);
   return {
     infra,
     github: loadGithubConfig(env),
     runtime: e.ZAPDEPLOY_RUNTIME,
     buildCaFile: e.ZAPDEPLOY_BUILD_CA_FILE,
     allowPrivateGitHosts: e.ZAPDEPLOY_ALLOW_PRIVATE_GIT_HOSTS,
-    publicSignups: e.ZAPDEPLOY_PUBLIC_SIGNUPS ?? infra.mode === 'full',
+    publicSignups: access.publicSignups,
+    access,
     nodeImage: e.ZAPDEPLOY_NODE_IMAGE,
     pythonImage: e.ZAPDEPLOY_PYTHON_IMAGE,
     workerId: e.ZAPDEPLOY_WORKER_ID ?? `${os.hostname()}-${process.pid}`,
