@@ -79,6 +79,11 @@ export default function LoginPage() {
         </div>
       ) : (
         <form className="card stack" onSubmit={submit} noValidate={false}>
+          {mode === 'signup' && features && features.signups !== 'open' ? (
+            <p className="hint" style={{ margin: 0 }} data-testid="signup-policy">
+              {features.signups === 'first-account' ? t('login.signupFirst') : t('login.signupRestricted')}
+            </p>
+          ) : null}
           {mode === 'signup' ? (
             <div className="field">
               <label htmlFor="name">{t('login.name')}</label>
@@ -117,15 +122,19 @@ export default function LoginPage() {
           ) : null}
         </form>
       )}
-      <p className="muted" style={{ textAlign: 'center', margin: 0 }}>
-        {t('login.or')}
-      </p>
-      <div className="card stack">
-        <GuestButton className="btn" />
-        <p className="small muted" style={{ margin: 0 }}>
-          {t('login.guestExplain')}
-        </p>
-      </div>
+      {features?.guests ? (
+        <>
+          <p className="muted" style={{ textAlign: 'center', margin: 0 }}>
+            {t('login.or')}
+          </p>
+          <div className="card stack">
+            <GuestButton className="btn" />
+            <p className="small muted" style={{ margin: 0 }}>
+              {t('login.guestExplain', String(features.guestTtlDays))}
+            </p>
+          </div>
+        </>
+      ) : null}
     </div>
   );
 }
