@@ -155,4 +155,21 @@ describe('guests on a public install', () => {
     expect((await browser.post('/api/auth/sign-in/email', { email: 'lia@example.com', password })).status).toBe(200);
     expect(((await browser.get('/api/v1/instances')).body.items as { id: string }[]).map((i) => i.id)).toEqual([guestBot.body.id]);
   });
+
+  it('keep their instance when the account already has one of the same name', async () => {
+    const owner = new TestClient(api.url);
+    expect((await owner.post('/api/auth/sign-up/email', { email: 'nina@example.com', password, name: 'Nina' })).status).toBe(200);
+    // A paid plan: the account's dev allowance stays free, only the name collides.
+    expect((await owner.post('/api/v1/instances', { name: 'meu-bot', repoUrl, planId: 'plan_bot' })).status).toBe(201);
+    const browser = new TestClient(api.url, { acceptLanguage: 'en' });
+    const guestBot = await (async () => {
+      await browser.post('/api/v1/guest');
+      return browser.post('/api/v1/instances', { name: 'meu-bot', repoUrl });
+    })();
+    const signIn = await browser.post('/api/auth/sign-in/email', { email: 'nina@example.com', password });
+    expect(signIn.status).toBe(409);
+    expect(signIn.body).toMatchObject({ code: 'guest_merge_name_taken', detail: expect.stringContaining('“meu-bot”') });
+    expect((await browser.get('/api/v1/me')).body.user).toMatchObject({ isGuest: true });
+    expect(((await browser.get('/api/v1/instances')).body.items as { id: string }[]).map((i) => i.id)).toEqual([guestBot.body.id]);
+  });
 });
