@@ -88,3 +88,30 @@ describe('a closed install (pt-BR)', () => {
     await screenshots(page, 'login-closed-install');
   });
 });
+
+describe('npm start on a laptop (embedded, closed, pt-BR)', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startTestApi({ mode: 'embedded', web: true, env: { ZAPDEPLOY_SIGNUP_ALLOWLIST: '' } });
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it('takes the newcomer from the dashboard to their first account', async () => {
+    const page = await (await browser.newContext({ locale: 'pt-BR', viewport: { width: 1280, height: 800 } })).newPage();
+    await page.goto(api.url);
+    await page.getByRole('link', { name: 'Criar a primeira conta' }).click();
+    await page.waitForURL('**/login?mode=signup');
+    await page.getByTestId('signup-policy').getByText('a primeira é a sua').waitFor();
+    expect(await page.getByRole('button', { name: 'Continuar sem conta' }).count()).toBe(0);
+    await expectAccessible(page, 'first account');
+    await screenshots(page, 'login-first-account');
+    await page.getByLabel('Nome').fill('Dona');
+    await page.getByLabel('E-mail').fill('dona@example.com');
+    await page.getByLabel('Senha').fill('cavalo-bateria-grampo');
+    await page.locator('form').getByRole('button', { name: 'Criar conta' }).click();
+    await page.waitForURL('**/instances');
+    await page.getByText('Nenhuma instância ainda').waitFor();
+  });
+});

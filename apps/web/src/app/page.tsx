@@ -29,6 +29,12 @@ export default function LandingPage() {
           ) : me === null ? (
             <>
               {install?.guests ? <GuestButton /> : null}
+              {install?.signups === 'first-account' ? (
+                // A fresh `npm start`: the first account is the owner's.
+                <Link className="btn primary" href="/login?mode=signup">
+                  {t('landing.cta.firstAccount')}
+                </Link>
+              ) : null}
               <Link className="btn" href="/login">
                 {t('landing.cta.login')}
               </Link>
