@@ -1,19 +1,53 @@
+import { tables } from '@zapdeploy/db';
+import { GithubStandIn } from '@zapdeploy/test-support/stand-ins/github';
 import { startTestApi, type TestApi } from '@zapdeploy/test-support/support/api-harness';
 import { TestClient } from '@zapdeploy/test-support/support/http-client';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const password = 'cavalo-bateria-grampo';
 
 describe('a closed install reachable from other machines (ZAPDEPLOY_PUBLIC_SIGNUPS=false)', () => {
   let api: TestApi;
+  let github: GithubStandIn;
   beforeAll(async () => {
+    github = await new GithubStandIn().start();
     api = await startTestApi({
       mode: 'full',
-      env: { ZAPDEPLOY_PUBLIC_SIGNUPS: 'false', ZAPDEPLOY_SIGNUP_ALLOWLIST: '@empresa.com.br', ZAPDEPLOY_SUPERADMINS: 'dona@outra.com' },
+      env: {
+        ZAPDEPLOY_PUBLIC_SIGNUPS: 'false',
+        ZAPDEPLOY_SIGNUP_ALLOWLIST: '@empresa.com.br',
+        ZAPDEPLOY_SUPERADMINS: 'dona@outra.com',
+        GITHUB_CLIENT_ID: github.clientId,
+        GITHUB_CLIENT_SECRET: github.clientSecret,
+        GITHUB_API_URL: github.url,
+        GITHUB_WEB_URL: github.url,
+      },
     });
   });
   afterAll(async () => {
     await api?.close();
+    await github?.stop();
+  });
+
+  const signInWithGithub = async (browser: TestClient) => {
+    const start = await browser.post('/api/auth/sign-in/social', { provider: 'github', callbackURL: '/instances', errorCallbackURL: '/login' });
+    return browser.follow(start.body.url as string);
+  };
+
+  it('creates no account for a GitHub user it does not know, and does for an allowed one', async () => {
+    github.account = { id: 901, login: 'zeca', name: 'Zeca', email: null, emails: [{ email: 'zeca@fora.com', primary: true, verified: true }] };
+    const stranger = new TestClient(api.url);
+    const landing = await signInWithGithub(stranger);
+    expect(new URL(landing.url).pathname).toBe('/login');
+    expect(new URL(landing.url).searchParams.get('error')).toBe('SIGNUPS_CLOSED');
+    expect((await stranger.get('/api/v1/me')).status).toBe(401);
+    expect(await api.platform.database.db.select().from(tables.users).where(eq(tables.users.email, 'zeca@fora.com'))).toHaveLength(0);
+
+    github.account = { id: 902, login: 'bia', name: 'Bia', email: null, emails: [{ email: 'bia@empresa.com.br', primary: true, verified: true }] };
+    const colleague = new TestClient(api.url);
+    await signInWithGithub(colleague);
+    expect((await colleague.get('/api/v1/me')).body.user).toMatchObject({ email: 'bia@empresa.com.br' });
   });
 
   it('says so to the sign-in page', async () => {

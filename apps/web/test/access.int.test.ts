@@ -86,6 +86,9 @@ describe('a closed install (pt-BR)', () => {
     await page.getByRole('alert').getByText('O cadastro está fechado nesta instalação').waitFor();
     await expectAccessible(page, 'closed sign-up');
     await screenshots(page, 'login-closed-install');
+    // Where Better Auth sends a refused GitHub sign-in (apps/api/test/private-install.int.test.ts).
+    await page.goto(`${api.url}/login?error=SIGNUPS_CLOSED&error_description=signups_closed`);
+    await page.getByTestId('github-error').getByText('o seu e-mail do GitHub não foi autorizado').waitFor();
   });
 });
 

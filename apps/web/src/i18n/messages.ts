@@ -52,6 +52,10 @@ const ptBR = {
   'login.guest': 'Continuar sem conta',
   'login.guestExplain':
     'Como visitante você cria uma instância no plano Dev. Crie uma conta depois para mantê-la: visitantes sem uso por {0} dias são apagados com o bot.',
+  'login.githubRefused.signupsClosed': 'O cadastro está fechado nesta instalação: o seu e-mail do GitHub não foi autorizado pelo administrador.',
+  'login.githubRefused.notLinked':
+    'Já existe uma conta com este e-mail. Entre com a senha e confirme o e-mail; o GitHub só é ligado a contas com e-mail confirmado dos dois lados.',
+  'login.githubRefused.other': 'Não foi possível entrar com o GitHub. Tente de novo.',
   'login.signupFirst': 'Esta instalação ainda não tem contas: a primeira é a sua (a de quem administra).',
   'login.signupRestricted': 'Cadastro restrito: só e-mails autorizados pelo administrador desta instalação.',
   'login.or': 'ou',
@@ -312,6 +316,10 @@ const en: Dictionary = {
   'login.github': 'Continue with GitHub',
   'login.guest': 'Continue without an account',
   'login.guestExplain': 'As a guest you create one instance on the Dev plan. Sign up later to keep it: guests idle for {0} days are deleted with their bot.',
+  'login.githubRefused.signupsClosed': 'Sign-up is closed on this install: your GitHub e-mail was not allowed by the administrator.',
+  'login.githubRefused.notLinked':
+    'An account with this e-mail already exists. Sign in with its password and confirm the e-mail; GitHub is linked only when both sides have confirmed it.',
+  'login.githubRefused.other': 'Could not sign in with GitHub. Please try again.',
   'login.signupFirst': 'This install has no accounts yet: the first one is yours (the administrator’s).',
   'login.signupRestricted': 'Sign-up is restricted: only e-mails the administrator of this install allowed.',
   'login.or': 'or',
@@ -570,6 +578,10 @@ const es: Dictionary = {
   'login.guest': 'Continuar sin cuenta',
   'login.guestExplain':
     'Como invitado creas una instancia en el plan Dev. Crea una cuenta después para conservarla: los invitados sin uso durante {0} días se borran con su bot.',
+  'login.githubRefused.signupsClosed': 'El registro está cerrado en esta instalación: el administrador no autorizó tu correo de GitHub.',
+  'login.githubRefused.notLinked':
+    'Ya existe una cuenta con este correo. Inicia sesión con su contraseña y confirma el correo; GitHub solo se vincula cuando ambos lados lo confirmaron.',
+  'login.githubRefused.other': 'No se pudo iniciar sesión con GitHub. Inténtalo de nuevo.',
   'login.signupFirst': 'Esta instalación aún no tiene cuentas: la primera es la tuya (la de quien la administra).',
   'login.signupRestricted': 'Registro restringido: solo correos autorizados por el administrador de esta instalación.',
   'login.or': 'o',

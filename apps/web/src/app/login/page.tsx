@@ -16,9 +16,14 @@ export default function LoginPage() {
   const [error, setError] = useState<unknown>();
   const [sentTo, setSentTo] = useState<string>();
   const [busy, setBusy] = useState(false);
+  /** Why a GitHub sign-in came back refused (Better Auth's `?error=` on the error callback). */
+  const [githubError, setGithubError] = useState<string>();
 
   useEffect(() => {
-    if (new URLSearchParams(window.location.search).get('mode') === 'signup') setMode('signup');
+    const params = new URLSearchParams(window.location.search);
+    if (params.get('mode') === 'signup') setMode('signup');
+    const refused = params.get('error');
+    if (refused) setGithubError(refused.toLowerCase());
   }, []);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
@@ -73,6 +78,15 @@ export default function LoginPage() {
           </button>
         ))}
       </div>
+      {githubError ? (
+        <div className="alert error" role="alert" data-testid="github-error">
+          {githubError === 'signups_closed'
+            ? t('login.githubRefused.signupsClosed')
+            : githubError === 'account_not_linked'
+              ? t('login.githubRefused.notLinked')
+              : t('login.githubRefused.other')}
+        </div>
+      ) : null}
       {sentTo ? (
         <div className="alert ok" role="status">
           {t('login.verify', sentTo)}
