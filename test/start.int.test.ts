@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,7 +21,7 @@ type Started = { child: ChildProcess; output: () => string; url: string };
 
 function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env = { ...process.env };
-  for (const name of Object.keys(env)) if (/^(DATABASE_URL|AMQP_URL|REDIS_URL|ZAPDEPLOY_|GITHUB_|SMTP_URL)/.test(name)) delete env[name];
+  for (const name of Object.keys(env)) if (/^(DATABASE_URL|AMQP_URL|REDIS_URL|ZAPDEPLOY_|GITHUB_|SMTP_URL|HOST$|API_HOST$)/.test(name)) delete env[name];
   return { ...env, ...extra };
 }
 
@@ -62,10 +62,14 @@ describe('npm start (embedded mode)', { timeout: 420_000 }, () => {
     const first = await startPlatform(port, webPort);
     expect(first.output()).toContain('embedded mode');
     const browser = new TestClient(first.url);
-    expect((await browser.post('/api/v1/guest')).status).toBe(201);
+    // A laptop's install is closed: no guests, and the first account is its owner's.
+    expect((await browser.post('/api/v1/guest')).status).toBe(403);
+    expect((await browser.post('/api/auth/sign-up/email', { email: 'restart@example.com', password: 'cavalo-bateria-grampo', name: 'Re' })).status).toBe(200);
+    expect(
+      (await new TestClient(first.url).post('/api/auth/sign-up/email', { email: 'outra@example.com', password: 'cavalo-bateria-grampo', name: 'O' })).status,
+    ).toBe(403);
     const created = await browser.post('/api/v1/instances', { name: 'persistente', repoUrl: 'https://github.com/a/b', env: { SEGREDO: 'abc123' } });
     expect(created.status).toBe(201);
-    expect((await browser.post('/api/auth/sign-up/email', { email: 'restart@example.com', password: 'cavalo-bateria-grampo', name: 'Re' })).status).toBe(200);
     const token = (await browser.post('/api/v1/tokens', { name: 'cli' })).body.token as string;
     expect(await stopPlatform(first)).toBe(0);
     expect(first.output()).not.toContain('abc123');
@@ -87,6 +91,43 @@ describe('npm start (embedded mode)', { timeout: 420_000 }, () => {
     } finally {
       await stopPlatform(second);
     }
+  });
+
+  it('answers only this machine unless HOST says otherwise', async () => {
+    const port = await freePort();
+    const webPort = await freePort();
+    const started = await startPlatform(port, webPort);
+    try {
+      expect((await fetch(`http://127.0.0.1:${webPort}/api/health`)).status).toBe(200);
+      const outside = Object.values(networkInterfaces())
+        .flat()
+        .find((address) => address && address.family === 'IPv4' && !address.internal)?.address;
+      if (outside) {
+        for (const target of [port, webPort]) {
+          const reached = await fetch(`http://${outside}:${target}/api/health`).then(
+            () => true,
+            () => false,
+          );
+          expect(reached).toBe(false);
+        }
+      }
+    } finally {
+      await stopPlatform(started);
+    }
+  });
+
+  it('refuses to run bots as local processes when the platform listens beyond loopback', async () => {
+    const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      let stderr = '';
+      const child = spawn(process.execPath, ['--import', 'tsx', 'apps/platform/src/main.ts'], {
+        cwd: root,
+        env: cleanEnv({ ZAPDEPLOY_DATA_DIR: dataDir, ZAPDEPLOY_RUNTIME: 'process', HOST: '0.0.0.0' }),
+      });
+      child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.on('exit', (exitCode) => resolve({ code: exitCode, stderr }));
+    });
+    expect(code).toBe(78);
+    expect(stderr).toContain('reachable beyond this machine (HOST=0.0.0.0');
   });
 
   it('stops when npm start is killed without a chance to forward a signal', async () => {

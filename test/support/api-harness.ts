@@ -79,6 +79,9 @@ export async function startTestApi(options: HarnessOptions): Promise<TestApi> {
     ZAPDEPLOY_BUILD_CA_FILE: HOST_CA_FILE,
     ZAPDEPLOY_RESYNC_SECONDS: '2',
     ZAPDEPLOY_MAX_RESTARTS: '2',
+    // The people of a test install: on a closed install (ZAPDEPLOY_PUBLIC_SIGNUPS=false) they may still sign up.
+    // Tests of closed sign-ups set it to '' (unset).
+    ZAPDEPLOY_SIGNUP_ALLOWLIST: '@example.com',
     ...fullEnv,
     ...options.env,
   };

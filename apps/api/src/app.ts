@@ -46,6 +46,7 @@ export async function createApiApp(platform: Platform): Promise<INestApplication
         perMinute: platform.config.rateLimitPerMinute,
         authPerMinute: platform.config.authRateLimitPerMinute,
         ipnPerMinute: platform.config.ipnRateLimitPerMinute,
+        guestsPerHour: platform.config.guestRateLimitPerHour,
         keyPrefix: platform.config.infra.redisPrefix,
       },
       platform.redis,

@@ -1,9 +1,11 @@
 import {
+  type AccessConfig,
   booleanString,
   commaList,
   type Env,
   type GithubConfig,
   type InfraConfig,
+  loadAccessConfig,
   loadGithubConfig,
   loadInfraConfig,
   parseEnv,
@@ -17,17 +19,15 @@ const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   API_PORT: portNumber.default(4000),
   PORT: portNumber.default(3000),
-  API_HOST: z.string().default('0.0.0.0'),
-  ZAPDEPLOY_PUBLIC_URL: urlString(['http', 'https']).optional(),
   ZAPDEPLOY_TRUSTED_ORIGINS: commaList.optional(),
-  ZAPDEPLOY_PUBLIC_SIGNUPS: booleanString.optional(),
   ZAPDEPLOY_REQUIRE_EMAIL_VERIFICATION: booleanString.optional(),
-  ZAPDEPLOY_SUPERADMINS: commaList.default([]),
   ZAPDEPLOY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1, 'expected a positive number').default(600),
   ZAPDEPLOY_AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1, 'expected a positive number').default(30),
   ZAPDEPLOY_IPN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1, 'expected a positive number').default(30),
   ZAPDEPLOY_ALLOW_PRIVATE_GIT_HOSTS: privateGitHosts.default(false),
   ZAPDEPLOY_INSPECT_CONCURRENCY: z.coerce.number().int().min(1, 'expected a positive number').default(2),
+  ZAPDEPLOY_GUEST_RATE_LIMIT_PER_HOUR: z.coerce.number().int().min(1, 'expected a positive number').default(10),
+  ZAPDEPLOY_GUEST_SWEEP_SECONDS: z.coerce.number().int().min(1, 'expected a positive number').default(3600),
   ZAPDEPLOY_PAYMENTS_URL: urlString(['http', 'https']).default('http://127.0.0.1:4100'),
   SMTP_URL: urlString(['smtp', 'smtps']).optional(),
   MAIL_FROM: z.string().default('Zapdeploy <no-reply@localhost>'),
@@ -38,7 +38,12 @@ export type ApiConfig = {
   readonly infra: InfraConfig;
   readonly mode: 'embedded' | 'full';
   readonly nodeEnv: 'development' | 'production' | 'test';
+  /** Who can reach the platform, who may sign up, guests and their expiry. */
+  readonly access: AccessConfig;
+  /** The API's bind address (API_HOST, else HOST). */
   readonly host: string;
+  /** The dashboard's bind address (HOST). */
+  readonly webHost: string;
   readonly port: number;
   /** Where the dashboard (with /api) is served (PORT). */
   readonly webPort: number;
@@ -51,6 +56,10 @@ export type ApiConfig = {
   /** Unsigned Mercado Pago notifications (IPN) per minute per client IP. */
   readonly ipnRateLimitPerMinute: number;
   readonly authRateLimitPerMinute: number;
+  /** Guest sessions one client (IPv4 address, IPv6 /64) may create per hour. */
+  readonly guestRateLimitPerHour: number;
+  /** How often idle guests are looked for and deleted. */
+  readonly guestSweepMs: number;
   readonly github: GithubConfig;
   /** The payments service (checkouts, Mercado Pago notifications). */
   readonly paymentsUrl: string;
@@ -67,25 +76,30 @@ export type ApiConfig = {
 export function loadApiConfig(env: Env): ApiConfig {
   const infra = loadInfraConfig(env);
   const e = parseEnv(schema, env);
+  const access = loadAccessConfig(env);
   const mode = infra.mode;
   const github = loadGithubConfig(env);
-  const publicUrl = stripSlash(e.ZAPDEPLOY_PUBLIC_URL ?? `http://localhost:${e.PORT}`);
+  const publicUrl = access.publicUrl;
   const localOrigins = [`http://localhost:${e.PORT}`, `http://localhost:${e.API_PORT}`, `http://127.0.0.1:${e.PORT}`, `http://127.0.0.1:${e.API_PORT}`];
   return {
     infra,
     mode,
     nodeEnv: e.NODE_ENV,
-    host: e.API_HOST,
+    access,
+    host: access.apiHost,
+    webHost: access.host,
     port: e.API_PORT,
     webPort: e.PORT,
     publicUrl,
     trustedOrigins: [...new Set([new URL(publicUrl).origin, ...(e.ZAPDEPLOY_TRUSTED_ORIGINS ?? []), ...(mode === 'embedded' ? localOrigins : [])])],
-    publicSignups: e.ZAPDEPLOY_PUBLIC_SIGNUPS ?? mode === 'full',
+    publicSignups: access.publicSignups,
     requireEmailVerification: e.ZAPDEPLOY_REQUIRE_EMAIL_VERIFICATION ?? mode === 'full',
-    superAdmins: e.ZAPDEPLOY_SUPERADMINS.map((email) => email.toLowerCase()),
+    superAdmins: access.superAdmins,
     rateLimitPerMinute: e.ZAPDEPLOY_RATE_LIMIT_PER_MINUTE,
     authRateLimitPerMinute: e.ZAPDEPLOY_AUTH_RATE_LIMIT_PER_MINUTE,
     ipnRateLimitPerMinute: e.ZAPDEPLOY_IPN_RATE_LIMIT_PER_MINUTE,
+    guestRateLimitPerHour: e.ZAPDEPLOY_GUEST_RATE_LIMIT_PER_HOUR,
+    guestSweepMs: e.ZAPDEPLOY_GUEST_SWEEP_SECONDS * 1000,
     github,
     paymentsUrl: stripSlash(e.ZAPDEPLOY_PAYMENTS_URL),
     allowPrivateGitHosts: e.ZAPDEPLOY_ALLOW_PRIVATE_GIT_HOSTS,

@@ -1,6 +1,8 @@
+import { tables } from '@zapdeploy/db';
 import { GithubStandIn } from '@zapdeploy/test-support/stand-ins/github';
 import { startTestApi, type TestApi } from '@zapdeploy/test-support/support/api-harness';
 import { TestClient } from '@zapdeploy/test-support/support/http-client';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 let github: GithubStandIn;
@@ -81,5 +83,44 @@ describe('GitHub sign-in', () => {
     const landing = await browser.follow(`${api.url}/api/auth/callback/github?code=abc&state=forged`);
     expect(new URL(landing.url).searchParams.get('error')).toBeTruthy();
     expect((await browser.get('/api/v1/me')).status).toBe(401);
+  });
+
+  describe('never hands an existing password account to a GitHub sign-in that does not prove the same e-mail', () => {
+    const password = 'cavalo-bateria-grampo';
+    const githubAccountsOf = async (email: string) => {
+      const db = api.platform.database.db;
+      const [user] = await db.select().from(tables.users).where(eq(tables.users.email, email));
+      return db
+        .select()
+        .from(tables.accounts)
+        .where(and(eq(tables.accounts.userId, user?.id ?? ''), eq(tables.accounts.providerId, 'github')));
+    };
+
+    it('when GitHub has the address but not verified', async () => {
+      const owner = new TestClient(api.url);
+      expect((await owner.post('/api/auth/sign-up/email', { email: 'vera@example.com', password, name: 'Vera' })).status).toBe(200);
+      await api.platform.database.db.update(tables.users).set({ emailVerified: true }).where(eq(tables.users.email, 'vera@example.com'));
+      github.account = {
+        id: 601,
+        login: 'intrusa',
+        name: 'Intrusa',
+        email: 'vera@example.com',
+        emails: [{ email: 'vera@example.com', primary: true, verified: false }],
+      };
+      const attacker = new TestClient(api.url);
+      await signInWithGithub(attacker);
+      expect((await attacker.get('/api/v1/me')).status).toBe(401);
+      expect(await githubAccountsOf('vera@example.com')).toHaveLength(0);
+    });
+
+    it('when the password account never confirmed its address', async () => {
+      const squatter = new TestClient(api.url);
+      expect((await squatter.post('/api/auth/sign-up/email', { email: 'ueno@example.com', password, name: 'Ueno?' })).status).toBe(200);
+      github.account = { id: 602, login: 'ueno', name: 'Ueno', email: null, emails: [{ email: 'ueno@example.com', primary: true, verified: true }] };
+      const realOwner = new TestClient(api.url);
+      await signInWithGithub(realOwner);
+      expect((await realOwner.get('/api/v1/me')).status).toBe(401);
+      expect(await githubAccountsOf('ueno@example.com')).toHaveLength(0);
+    });
   });
 });

@@ -18,13 +18,16 @@ runProcess(
     const webDir = fileURLToPath(new URL('../../web', import.meta.url));
     const running = await startPlatform(apiConfig, workerConfig, {
       log,
-      web: { dir: webDir, port: apiConfig.webPort, host: apiConfig.host },
+      web: { dir: webDir, port: apiConfig.webPort, host: apiConfig.webHost },
       payments: { config: paymentsConfig },
     });
     log.info(
       `zapdeploy: ${apiConfig.mode} mode, API on http://${apiConfig.host}:${apiConfig.port} (database: ${running.infrastructure.database.kind}, bus: ${running.infrastructure.bus.kind}, runtime: ${running.worker.runtime.kind})`,
     );
     if (running.web) log.info(`zapdeploy: dashboard on http://localhost:${apiConfig.webPort}`);
+    if (!apiConfig.access.localOnly) {
+      log.info(`zapdeploy: listening on ${apiConfig.webHost} (dashboard) and ${apiConfig.host} (API): reachable from other machines`);
+    }
     return running;
   },
   [RuntimeUnavailableError],

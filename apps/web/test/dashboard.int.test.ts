@@ -16,7 +16,8 @@ const cspViolations: string[] = [];
 
 beforeAll(async () => {
   git = await new GitServer().start();
-  api = await startTestApi({ mode: 'full', web: true, env: { ZAPDEPLOY_PUBLIC_SIGNUPS: 'false' } });
+  // A closed install (production plans without payment) that still lets visitors try as guests.
+  api = await startTestApi({ mode: 'full', web: true, env: { ZAPDEPLOY_PUBLIC_SIGNUPS: 'false', ZAPDEPLOY_GUESTS: 'true' } });
   browser = await launchChromium();
   owner = await browser.newContext({ locale: 'pt-BR', viewport: { width: 1280, height: 800 } });
   page = await owner.newPage();

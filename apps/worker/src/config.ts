@@ -1,6 +1,17 @@
 import os from 'node:os';
 import { DEFAULT_BUILD_REGISTRIES } from '@zapdeploy/builder';
-import { booleanString, type Env, type GithubConfig, type InfraConfig, loadGithubConfig, loadInfraConfig, parseEnv, privateGitHosts } from '@zapdeploy/config';
+import {
+  type AccessConfig,
+  booleanString,
+  type Env,
+  type GithubConfig,
+  type InfraConfig,
+  loadAccessConfig,
+  loadGithubConfig,
+  loadInfraConfig,
+  parseEnv,
+  privateGitHosts,
+} from '@zapdeploy/config';
 import { z } from 'zod';
 
 const positive = (fallback: number) => z.coerce.number().int().min(1, 'expected a positive whole number').default(fallback);
@@ -9,7 +20,6 @@ const schema = z.object({
   ZAPDEPLOY_RUNTIME: z.enum(['docker', 'process', 'kubernetes', 'auto'], { message: 'expected docker, process or kubernetes' }).default('auto'),
   ZAPDEPLOY_BUILD_CA_FILE: z.string().optional(),
   ZAPDEPLOY_ALLOW_PRIVATE_GIT_HOSTS: privateGitHosts.default(false),
-  ZAPDEPLOY_PUBLIC_SIGNUPS: booleanString.optional(),
   ZAPDEPLOY_NODE_IMAGE: z.string().default('node:24-slim'),
   ZAPDEPLOY_PYTHON_IMAGE: z.string().default('python:3.11-slim'),
   ZAPDEPLOY_BUILD_REGISTRIES: z
@@ -44,6 +54,8 @@ export type WorkerConfig = {
   /** Private git hosts that may be cloned from: all, none, or these `host`/`host:port`. */
   readonly allowPrivateGitHosts: boolean | readonly string[];
   readonly publicSignups: boolean;
+  /** Who can reach the platform and get an account there (ProcessRuntime runs only on a closed, loopback-only install). */
+  readonly access: AccessConfig;
   readonly nodeImage: string;
   readonly pythonImage: string;
   /** Registries besides Docker Hub that repositories' Dockerfiles may build on. */
@@ -76,13 +88,15 @@ export type WorkerConfig = {
 export function loadWorkerConfig(env: Env): WorkerConfig {
   const infra = loadInfraConfig(env);
   const e = parseEnv(schema, env);
+  const access = loadAccessConfig(env);
   return {
     infra,
     github: loadGithubConfig(env),
     runtime: e.ZAPDEPLOY_RUNTIME,
     buildCaFile: e.ZAPDEPLOY_BUILD_CA_FILE,
     allowPrivateGitHosts: e.ZAPDEPLOY_ALLOW_PRIVATE_GIT_HOSTS,
-    publicSignups: e.ZAPDEPLOY_PUBLIC_SIGNUPS ?? infra.mode === 'full',
+    publicSignups: access.publicSignups,
+    access,
     nodeImage: e.ZAPDEPLOY_NODE_IMAGE,
     pythonImage: e.ZAPDEPLOY_PYTHON_IMAGE,
     buildRegistries:

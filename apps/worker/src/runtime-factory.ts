@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import type { AccessConfig } from '@zapdeploy/config';
 import { DockerRuntime, ProcessRuntime, type Runtime } from '@zapdeploy/runtime';
 import type { WorkerConfig } from './config.js';
 
@@ -9,11 +10,8 @@ export function createRuntime(config: WorkerConfig): Runtime {
   const kind = config.runtime === 'auto' ? (existsSync(config.dockerSocket) ? 'docker' : 'process') : config.runtime;
   if (kind === 'kubernetes') throw new RuntimeUnavailableError('ZAPDEPLOY_RUNTIME=kubernetes is not available in this version; use docker.');
   if (kind === 'process') {
-    if (config.publicSignups) {
-      throw new RuntimeUnavailableError(
-        'ProcessRuntime runs bots without isolation and refuses to start while ZAPDEPLOY_PUBLIC_SIGNUPS=true. Use Docker (ZAPDEPLOY_RUNTIME=docker).',
-      );
-    }
+    const refusal = processRuntimeRefusal(config.access);
+    if (refusal) throw new RuntimeUnavailableError(`ProcessRuntime runs bots without isolation, as the platform's own user: ${refusal}`);
     return new ProcessRuntime({
       rootDir: `${config.infra.dataDir}/process-runtime`,
       maxRestarts: config.maxRestarts,
@@ -33,4 +31,17 @@ export function createRuntime(config: WorkerConfig): Runtime {
     stopTimeoutSeconds: 10,
     ...(config.buildCaFile ? { caFile: config.buildCaFile } : {}),
   });
+}
+
+/**
+ * Why bots may not run as local processes on this install, or undefined when they may: only the operator, on
+ * this machine, may be able to get in (a closed install listening on loopback, with a loopback public URL).
+ */
+export function processRuntimeRefusal(access: AccessConfig): string | undefined {
+  if (access.publicSignups) return 'it refuses to start while ZAPDEPLOY_PUBLIC_SIGNUPS=true. Use Docker (ZAPDEPLOY_RUNTIME=docker).';
+  if (access.guests) return 'it refuses to start while guests may sign in (ZAPDEPLOY_GUESTS=true). Use Docker (ZAPDEPLOY_RUNTIME=docker).';
+  if (!access.localOnly) {
+    return `it refuses to start while the platform is reachable beyond this machine (HOST=${access.host}, API_HOST=${access.apiHost}, ZAPDEPLOY_PUBLIC_URL=${access.publicUrl}). Listen on 127.0.0.1 or use Docker (ZAPDEPLOY_RUNTIME=docker).`;
+  }
+  return undefined;
 }

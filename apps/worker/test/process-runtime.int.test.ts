@@ -21,8 +21,10 @@ afterAll(async () => {
 describe('ProcessRuntime (a laptop without Docker, embedded mode)', () => {
   it('builds and runs a bot as a local process with the same lifecycle and logs', async () => {
     expect(api.worker?.runtime.kind).toBe('process');
+    // The laptop's owner signs up (a closed install takes no guests: ProcessRuntime runs only for its owner).
     const guest = new TestClient(api.url);
-    await guest.post('/api/v1/guest');
+    expect((await guest.post('/api/v1/guest')).status).toBe(403);
+    expect((await guest.post('/api/auth/sign-up/email', { email: 'dona@example.com', password: 'cavalo-bateria-grampo', name: 'Dona' })).status).toBe(200);
     const repoUrl = await git.commit(`process-bot-${Date.now()}`, {
       ...fixtures.nodeBot,
       'index.js': fixtures.nodeBot['index.js'].replace("fs.writeFileSync('/data/started.txt', new Date().toISOString());", ''),
@@ -43,5 +45,31 @@ describe('ProcessRuntime (a laptop without Docker, embedded mode)', () => {
   it('refuses to run while the install is open to public sign-ups', () => {
     const config = loadWorkerConfig({ ZAPDEPLOY_RUNTIME: 'process', ZAPDEPLOY_PUBLIC_SIGNUPS: 'true' });
     expect(() => createRuntime(config)).toThrow(RuntimeUnavailableError);
+  });
+
+  it('refuses to run while guests may get in, or the platform is reachable beyond loopback', () => {
+    const refused = (env: Record<string, string>) => () => createRuntime(loadWorkerConfig({ ZAPDEPLOY_RUNTIME: 'process', ...env }));
+    expect(refused({ ZAPDEPLOY_GUESTS: 'true' })).toThrow(/ZAPDEPLOY_GUESTS=true/);
+    expect(refused({ HOST: '0.0.0.0' })).toThrow(/reachable beyond this machine \(HOST=0\.0\.0\.0/);
+    expect(refused({ HOST: '::' })).toThrow(RuntimeUnavailableError);
+    expect(refused({ API_HOST: '192.168.0.10' })).toThrow(RuntimeUnavailableError);
+    expect(refused({ ZAPDEPLOY_PUBLIC_URL: 'https://bots.example.com' })).toThrow(/ZAPDEPLOY_PUBLIC_URL=https:\/\/bots\.example\.com/);
+    // A full install listens on every interface unless told otherwise.
+    expect(
+      refused({
+        DATABASE_URL: 'postgres://db/x',
+        AMQP_URL: 'amqp://mq',
+        REDIS_URL: 'redis://r',
+        ZAPDEPLOY_SECRET: 'x'.repeat(32),
+        ZAPDEPLOY_PUBLIC_SIGNUPS: 'false',
+      }),
+    ).toThrow(RuntimeUnavailableError);
+    // The laptop default: embedded, loopback, closed.
+    expect(createRuntime(loadWorkerConfig({ ZAPDEPLOY_RUNTIME: 'process', ZAPDEPLOY_DATA_DIR: api.dataDir })).kind).toBe('process');
+    expect(
+      createRuntime(
+        loadWorkerConfig({ ZAPDEPLOY_RUNTIME: 'process', ZAPDEPLOY_DATA_DIR: api.dataDir, HOST: '::1', ZAPDEPLOY_PUBLIC_URL: 'http://127.0.0.1:3000' }),
+      ).kind,
+    ).toBe('process');
   });
 });

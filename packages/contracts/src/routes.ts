@@ -98,12 +98,14 @@ export const routes = {
   guest: {
     method: 'post',
     path: '/api/v1/guest',
-    summary: 'Start a guest session (no sign-up)',
+    summary: 'Start a guest session (no sign-up); idle guests are deleted with their instance after ZAPDEPLOY_GUEST_TTL_DAYS',
     tag: 'auth',
     auth: 'public',
     responses: {
       201: { description: 'Guest created; session cookie set', schema: GuestResponseSchema },
       200: { description: 'Already signed in: the current user', schema: GuestResponseSchema },
+      403: { description: 'guests_disabled: this install does not take guests' },
+      429: { description: 'rate_limited: too many guests from this network' },
     },
   },
   signUpEmail: {
@@ -417,13 +419,21 @@ export const routes = {
   features: {
     method: 'get',
     path: '/api/v1/config',
-    summary: 'What this install offers (GitHub sign-in, GitHub App, e-mail verification)',
+    summary: 'What this install offers (GitHub sign-in, GitHub App, e-mail verification, guests, who may sign up)',
     tag: 'platform',
     auth: 'public',
     responses: {
       200: {
         description: 'Features',
-        schema: z.object({ githubSignIn: z.boolean(), githubApp: z.boolean(), requireEmailVerification: z.boolean(), publicSignups: z.boolean() }),
+        schema: z.object({
+          githubSignIn: z.boolean(),
+          githubApp: z.boolean(),
+          requireEmailVerification: z.boolean(),
+          publicSignups: z.boolean(),
+          guests: z.boolean(),
+          guestTtlDays: z.number().int(),
+          signups: z.enum(['open', 'first-account', 'restricted']),
+        }),
       },
     },
   },

@@ -1,6 +1,6 @@
 export { type DatabaseHandle, type DatabaseOptions, type Db, migrationsFolder, openDatabase, type Schema } from './database.js';
 export { newId } from './ids.js';
-export { type ApiTokenRecord, ApiTokenRepository } from './repositories/api-token.repository.js';
+export { type ApiTokenRecord, ApiTokenRepository, type TokenResolution, type TokenScopeValue } from './repositories/api-token.repository.js';
 export { type AuditEntry, AuditRepository } from './repositories/audit.repository.js';
 export {
   type BillingRecord,

@@ -6,18 +6,24 @@ const updatedAt = () => timestamp('updated_at', { withTimezone: true, mode: 'dat
 
 // --- Accounts (shape required by Better Auth; extra columns have defaults) ---
 
-export const users = pgTable('users', {
-  id: text('id').primaryKey(),
-  name: text('name').notNull(),
-  email: text('email').notNull().unique(),
-  emailVerified: boolean('email_verified').notNull().default(false),
-  image: text('image'),
-  isAnonymous: boolean('is_anonymous').notNull().default(false),
-  adminFlags: text('admin_flags').array().notNull().default(sql`'{}'::text[]`),
-  suspendedAt: timestamp('suspended_at', { withTimezone: true, mode: 'date' }),
-  createdAt: createdAt(),
-  updatedAt: updatedAt(),
-});
+export const users = pgTable(
+  'users',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    email: text('email').notNull().unique(),
+    emailVerified: boolean('email_verified').notNull().default(false),
+    image: text('image'),
+    isAnonymous: boolean('is_anonymous').notNull().default(false),
+    adminFlags: text('admin_flags').array().notNull().default(sql`'{}'::text[]`),
+    suspendedAt: timestamp('suspended_at', { withTimezone: true, mode: 'date' }),
+    /** The user's last authenticated request (kept to the hour); idle guests expire from it. */
+    lastActiveAt: timestamp('last_active_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [index('users_guest_last_active_idx').on(table.lastActiveAt).where(sql`${table.isAnonymous}`)],
+);
 
 export const sessions = pgTable(
   'sessions',
@@ -83,6 +89,12 @@ export const apiTokens = pgTable(
     tokenHash: text('token_hash').notNull().unique(),
     /** First characters of the token, to tell tokens apart in a list. */
     prefix: text('prefix').notNull(),
+    /** read | deploy | full (packages/domain token-scopes). */
+    scope: text('scope', { enum: ['read', 'deploy', 'full'] })
+      .notNull()
+      .default('full'),
+    /** Null: never expires. */
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }),
     createdAt: createdAt(),
     lastUsedAt: timestamp('last_used_at', { withTimezone: true, mode: 'date' }),
     revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Post, Req, Res } from '@nestjs/common';
 import type { Me } from '@zapdeploy/contracts';
 import { UserRepository } from '@zapdeploy/db';
-import { MAX_DEV_INSTANCES_PER_USER } from '@zapdeploy/domain';
+import { assertCanStartGuest, guestExpiresAt, MAX_DEV_INSTANCES_PER_USER } from '@zapdeploy/domain';
 import { fromNodeHeaders } from 'better-auth/node';
 import type { Response } from 'express';
 import type { ApiConfig } from '../config.js';
@@ -30,6 +30,7 @@ export class AccountController {
       response.status(200);
       return { user: { id: request.principal.userId, isGuest: true as const } };
     }
+    assertCanStartGuest(this.config.access.guests);
     const { headers, response: result } = await this.auth.api.signInAnonymous({ headers: fromNodeHeaders(request.headers), returnHeaders: true });
     for (const cookie of headers.getSetCookie()) response.append('set-cookie', cookie);
     response.status(201);
@@ -39,12 +40,21 @@ export class AccountController {
   /** What this install offers, for the sign-in page and the new-instance form. */
   @Get('config')
   @Public()
-  features() {
+  async features() {
+    const { access } = this.config;
     return {
       githubSignIn: this.config.github.oauth !== undefined,
       githubApp: this.config.github.app !== undefined,
       requireEmailVerification: this.config.requireEmailVerification,
-      publicSignups: this.config.publicSignups,
+      publicSignups: access.publicSignups,
+      guests: access.guests,
+      guestTtlDays: access.guestTtlDays,
+      /** open: anyone; first-account: this local install has no account yet; restricted: only addresses the operator allowed. */
+      signups: access.publicSignups
+        ? ('open' as const)
+        : access.localOnly && (await this.users.countAccounts()) === 0
+          ? ('first-account' as const)
+          : ('restricted' as const),
     };
   }
 
@@ -62,8 +72,10 @@ export class AccountController {
         isGuest: user.isGuest,
         adminFlags: [...user.adminFlags],
         createdAt: user.createdAt.toISOString(),
+        guestExpiresAt: user.isGuest ? guestExpiresAt(user.lastActiveAt, this.config.access.guestTtlDays).toISOString() : null,
       },
       authenticatedBy: principal.via,
+      scope: principal.scope,
       limits: user.isGuest
         ? { maxInstances: 1, allowedPlanTiers: ['dev'] }
         : { maxInstances: null, allowedPlanTiers: MAX_DEV_INSTANCES_PER_USER > 0 ? ['dev', 'production'] : ['production'] },

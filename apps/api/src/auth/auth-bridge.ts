@@ -25,7 +25,7 @@ export function authBridge(auth: Auth, publicUrl: string) {
     } as RequestInit);
     const answer = await auth.handler(fetchRequest);
     if (answer.status >= 400 && answer.headers.get('content-type')?.includes('application/json')) {
-      const body = (await answer.json().catch(() => ({}))) as { code?: string; message?: string };
+      const body = (await answer.json().catch(() => ({}))) as { code?: string; message?: string; params?: Record<string, string | number> };
       const code = (body.code ?? 'bad_request').toLowerCase();
       const passthrough: Record<string, string> = {};
       answer.headers.forEach((value, name) => {
@@ -35,7 +35,12 @@ export function authBridge(auth: Auth, publicUrl: string) {
       sendProblem(
         response,
         request,
-        { status: answer.status === 400 && hasMessage(code) && code.startsWith('password') ? 422 : answer.status, code, fallbackDetail: body.message },
+        {
+          status: answer.status === 400 && hasMessage(code) && code.startsWith('password') ? 422 : answer.status,
+          code,
+          fallbackDetail: body.message,
+          ...(body.params ? { params: body.params } : {}),
+        },
         passthrough,
       );
       return;

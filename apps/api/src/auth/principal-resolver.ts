@@ -22,16 +22,21 @@ export class PrincipalResolver {
     const user = await this.users.findById(session.user.id);
     if (!user) return undefined;
     if (user.suspended) throw new HttpProblem(403, 'account_suspended');
-    return { userId: user.id, isGuest: user.isGuest, via: 'session' };
+    // Idle guests expire: each request (noted to the hour) keeps them.
+    if (user.isGuest) await this.users.touch(user.id);
+    return { userId: user.id, isGuest: user.isGuest, via: 'session', scope: 'full' };
   }
 
   private async fromBearer(authorization: string): Promise<Principal> {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization);
     const token = match?.[1];
-    const resolved = token && looksLikeToken(token) ? await this.tokens.resolve(hashToken(token)) : undefined;
-    if (!resolved) throw new HttpProblem(401, 'unauthenticated', {}, undefined, { 'www-authenticate': 'Bearer error="invalid_token"' });
+    const resolved = token && looksLikeToken(token) ? await this.tokens.resolve(hashToken(token)) : ({ kind: 'unknown' } as const);
+    if (resolved.kind === 'expired') {
+      throw new HttpProblem(401, 'token_expired', {}, undefined, { 'www-authenticate': 'Bearer error="invalid_token", error_description="expired"' });
+    }
+    if (resolved.kind !== 'valid') throw new HttpProblem(401, 'unauthenticated', {}, undefined, { 'www-authenticate': 'Bearer error="invalid_token"' });
     const user = await this.users.findById(resolved.userId);
     if (!user) throw new HttpProblem(401, 'unauthenticated');
-    return { userId: user.id, isGuest: user.isGuest, via: 'token' };
+    return { userId: user.id, isGuest: user.isGuest, via: 'token', scope: resolved.scope };
   }
 }

@@ -86,6 +86,37 @@ const catalog: Catalog = {
     en: 'Sign up to create API tokens.',
     es: 'Crea una cuenta para generar tokens de API.',
   },
+  guests_disabled: {
+    'pt-BR': 'Esta instalação não aceita visitantes. Entre com a sua conta.',
+    en: 'This install does not take guests. Sign in with your account.',
+    es: 'Esta instalación no acepta invitados. Inicia sesión con tu cuenta.',
+  },
+  signups_closed: {
+    'pt-BR': 'O cadastro está fechado nesta instalação. Peça ao administrador para autorizar o seu e-mail.',
+    en: 'Sign-up is closed on this install. Ask the administrator to allow your e-mail.',
+    es: 'El registro está cerrado en esta instalación. Pide al administrador que autorice tu correo.',
+  },
+  guest_merge_dev_limit: {
+    'pt-BR':
+      'A sua conta já tem uma instância no plano Dev gratuito, e a do visitante não cabe nela. Nada foi alterado: você continua como visitante. Apague uma das duas ou mude uma para um plano pago e entre de novo.',
+    en: 'Your account already has an instance on the free Dev plan, and the guest’s one does not fit. Nothing was changed: you are still the guest. Delete one of them or move one to a paid plan, then sign in again.',
+    es: 'Tu cuenta ya tiene una instancia en el plan Dev gratuito y la del invitado no cabe. No se cambió nada: sigues como invitado. Borra una de las dos o pasa una a un plan de pago y vuelve a iniciar sesión.',
+  },
+  guest_merge_name_taken: {
+    'pt-BR': 'A sua conta já tem uma instância chamada “{name}”. Nada foi alterado: renomeie a do visitante e entre de novo.',
+    en: 'Your account already has an instance named “{name}”. Nothing was changed: rename the guest’s one and sign in again.',
+    es: 'Tu cuenta ya tiene una instancia llamada «{name}». No se cambió nada: renombra la del invitado y vuelve a iniciar sesión.',
+  },
+  token_scope_insufficient: {
+    'pt-BR': 'Este token não permite esta ação (precisa do escopo “{scope}”).',
+    en: 'This token does not allow this action (it needs the “{scope}” scope).',
+    es: 'Este token no permite esta acción (necesita el alcance «{scope}»).',
+  },
+  token_expired: {
+    'pt-BR': 'Este token de API expirou. Crie outro em Conta.',
+    en: 'This API token has expired. Create another one under Account.',
+    es: 'Este token de API caducó. Crea otro en Cuenta.',
+  },
   already_signed_in: { 'pt-BR': 'Você já entrou com uma conta.', en: 'You are already signed in.', es: 'Ya iniciaste sesión.' },
   bad_request: { 'pt-BR': 'Pedido inválido.', en: 'Invalid request.', es: 'Solicitud no válida.' },
   github_not_configured: {

@@ -18,6 +18,7 @@ import type { LogStore } from '@zapdeploy/logstore';
 import type { MessageBus } from '@zapdeploy/messaging';
 import type { Redis } from 'ioredis';
 import { type Auth, createAuth } from '../auth/better-auth.js';
+import { Guests } from '../auth/guests.js';
 import { PrincipalResolver } from '../auth/principal-resolver.js';
 import { BillingEvents } from '../billing/billing-events.js';
 import { PaymentsClient } from '../billing/payments-client.js';
@@ -45,6 +46,7 @@ export type Platform = {
   readonly instanceService: InstanceService;
   readonly inspector: RepoInspector;
   readonly tokenService: TokenService;
+  readonly guests: Guests;
   readonly billing: BillingRepository;
   readonly sessionTransfers: SessionTransferRepository;
   readonly payments: PaymentsClient;
@@ -72,14 +74,21 @@ export async function openPlatform(config: ApiConfig, overrides: PlatformOverrid
   const audit = new AuditRepository(db);
   const instances = new InstanceRepository(db, new SecretBox(secret, 'instance-env'));
   const mailer = overrides.mailer ?? (config.smtpUrl ? new SmtpMailer(config.smtpUrl, config.mailFrom) : new ConsoleMailer(log));
+  // Created before the instance service it needs (Better Auth calls `merge` only on a request).
+  let guests: Guests | undefined;
   const auth = createAuth({
     config,
     secret,
     db,
     mailer,
     onGuestUpgraded: async (guestId, userId) => {
-      const moved = await users.transferInstances(guestId, userId);
-      await audit.record({ actorId: userId, action: 'guest.upgrade', targetType: 'user', targetId: userId, data: { guestId, instancesMoved: moved } });
+      if (!guests) throw new Error('guests are not ready');
+      await guests.merge(guestId, userId);
+    },
+    countAccounts: () => users.countAccounts(),
+    onPasswordChanged: async (userId) => {
+      const revoked = await tokens.revokeAll(userId);
+      await audit.record({ actorId: userId, action: 'token.revoke_all', targetType: 'user', targetId: userId, data: { reason: 'password_changed', revoked } });
     },
   });
   const github = new GithubAccess(config.github, auth, (userId) => users.linkedAccountId(userId, 'github'));
@@ -103,6 +112,17 @@ export async function openPlatform(config: ApiConfig, overrides: PlatformOverrid
         await bus.publish(InstanceReconcileV1, message.payload as InstanceReconcile);
     },
   });
+  guests = new Guests({
+    db,
+    users,
+    instances,
+    instanceService,
+    audit,
+    ttlDays: config.access.guestTtlDays,
+    sweepMs: config.guestSweepMs,
+    onError: (error) => log(`zapdeploy: guest sweep failed: ${error instanceof Error ? error.message : String(error)}`),
+  });
+  guests.start();
   const billingEvents = new BillingEvents({ bus, instances: instanceService, users, logStore, mailer, publicUrl: config.publicUrl, log });
   await billingEvents.start();
 
@@ -132,9 +152,11 @@ export async function openPlatform(config: ApiConfig, overrides: PlatformOverrid
     sessionTransfers,
     payments,
     tokenService: new TokenService(tokens, audit),
+    guests,
     readiness: infrastructure.readiness,
     logStore,
     close: async () => {
+      await guests?.stop();
       await billingEvents.stop();
       if (!overrides.infrastructure) await infrastructure.close();
     },

@@ -3,6 +3,7 @@ import { routes } from '@zapdeploy/contracts';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
+import { RequiredScope } from '../auth/scope.decorator.js';
 import { LocalizeStatusInterceptor } from '../http/localize.interceptor.js';
 import type { Principal } from '../http/request-context.js';
 import { ZodPipe } from '../http/zod-pipe.js';
@@ -16,6 +17,7 @@ const actionPipe = new ZodPipe(routes.getInstance.params.extend({ action: z.enum
 export class InstancesController {
   constructor(@Inject(InstanceService) private readonly service: InstanceService) {}
 
+  @RequiredScope('deploy')
   @Post()
   async create(
     @CurrentPrincipal() principal: Principal,
@@ -42,6 +44,7 @@ export class InstancesController {
     return this.service.get(principal, params.id);
   }
 
+  @RequiredScope('deploy')
   @Patch(':id')
   update(
     @CurrentPrincipal() principal: Principal,
@@ -58,6 +61,7 @@ export class InstancesController {
   }
 
   /** pause | resume | redeploy | restart */
+  @RequiredScope('deploy')
   @Post(':id/:action')
   @HttpCode(202)
   async act(@CurrentPrincipal() principal: Principal, @Param(actionPipe) params: { id: string; action: 'pause' | 'resume' | 'redeploy' | 'restart' }) {
@@ -65,6 +69,7 @@ export class InstancesController {
   }
 
   /** The instance's environment variables with their values (for the owner's editor; never logged). */
+  @RequiredScope('full')
   @Get(':id/env')
   env(@CurrentPrincipal() principal: Principal, @Param(idPipe) params: { id: string }) {
     return this.service.env(principal, params.id);

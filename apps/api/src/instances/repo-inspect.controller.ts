@@ -4,6 +4,9 @@ import { routes } from '@zapdeploy/contracts';
 import type { Request } from 'express';
 import type { z } from 'zod';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
+import { RequiredScope } from '../auth/scope.decorator.js';
+import { API_CONFIG } from '../auth/tokens.js';
+import type { ApiConfig } from '../config.js';
 import { GithubAccess } from '../github/github-access.js';
 import { describeReason, negotiateLocale } from '../http/messages.js';
 import type { Principal } from '../http/request-context.js';
@@ -25,6 +28,7 @@ export class RepoInspectController {
     @Inject(GithubAccess) private readonly github: GithubAccess,
   ) {}
 
+  @RequiredScope('deploy')
   @Post('inspect')
   @HttpCode(200)
   async inspect(

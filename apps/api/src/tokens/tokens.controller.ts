@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
-import { routes } from '@zapdeploy/contracts';
+import { type CreateToken, routes } from '@zapdeploy/contracts';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import type { Principal } from '../http/request-context.js';
 import { ZodPipe } from '../http/zod-pipe.js';
@@ -10,8 +10,8 @@ export class TokensController {
   constructor(@Inject(TokenService) private readonly service: TokenService) {}
 
   @Post()
-  create(@CurrentPrincipal() principal: Principal, @Body(new ZodPipe(routes.createToken.body)) body: { name: string }) {
-    return this.service.create(principal, body.name);
+  create(@CurrentPrincipal() principal: Principal, @Body(new ZodPipe(routes.createToken.body)) body: CreateToken) {
+    return this.service.create(principal, body);
   }
 
   @Get()

@@ -7,6 +7,7 @@ import { normalizeSessionArchive, SessionArchiveError } from '@zapdeploy/runtime
 import type { Request, Response } from 'express';
 import QRCode from 'qrcode';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
+import { RequiredScope } from '../auth/scope.decorator.js';
 import { LOG_STORE } from '../auth/tokens.js';
 import type { Principal } from '../http/request-context.js';
 import { ZodPipe } from '../http/zod-pipe.js';
@@ -55,6 +56,7 @@ export class WhatsappController {
     return toTransferDto(await this.service.requestSessionTransfer(principal, params.id, 'restore', archive));
   }
 
+  @RequiredScope('full')
   @Get(':id/whatsapp/session/transfers/:transferId')
   async transfer(
     @CurrentPrincipal() principal: Principal,
@@ -65,6 +67,7 @@ export class WhatsappController {
     return toTransferDto(transfer);
   }
 
+  @RequiredScope('full')
   @Get(':id/whatsapp/session/transfers/:transferId/download')
   async download(
     @CurrentPrincipal() principal: Principal,
@@ -86,6 +89,7 @@ export class WhatsappController {
   }
 
   /** The bot's WhatsApp pairing, as read from its output: the QR as a clean SVG with its expiry, a pairing code, the connection. */
+  @RequiredScope('deploy')
   @Get(':id/whatsapp')
   async whatsapp(@CurrentPrincipal() principal: Principal, @Param(new ZodPipe(routes.whatsapp.params, 'params')) params: { id: string }) {
     if (!(await this.instances.findOwned(principal.userId, params.id))) throw notFound('instance');

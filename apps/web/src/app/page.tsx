@@ -4,11 +4,13 @@ import Link from 'next/link';
 import { GuestButton } from '@/components/guest-button';
 import { PlanCards } from '@/components/plan-cards';
 import { useI18n } from '@/i18n/client';
+import { useFeatures } from '@/lib/use-features';
 import { useMe } from '@/lib/use-me';
 
 export default function LandingPage() {
   const { t } = useI18n();
   const me = useMe();
+  const install = useFeatures();
   const features = [
     ['landing.features.deploy.title', 'landing.features.deploy.body'],
     ['landing.features.logs.title', 'landing.features.logs.body'],
@@ -26,7 +28,13 @@ export default function LandingPage() {
             </Link>
           ) : me === null ? (
             <>
-              <GuestButton />
+              {install?.guests ? <GuestButton /> : null}
+              {install?.signups === 'first-account' ? (
+                // A fresh `npm start`: the first account is the owner's.
+                <Link className="btn primary" href="/login?mode=signup">
+                  {t('landing.cta.firstAccount')}
+                </Link>
+              ) : null}
               <Link className="btn" href="/login">
                 {t('landing.cta.login')}
               </Link>

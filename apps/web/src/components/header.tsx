@@ -5,6 +5,7 @@ import { usePathname, useRouter } from 'next/navigation';
 import { useI18n } from '@/i18n/client';
 import { LOCALE_COOKIE, LOCALES, type Locale } from '@/i18n/locales';
 import { api } from '@/lib/api';
+import { formatDate } from '@/lib/format';
 import { useMe } from '@/lib/use-me';
 
 const LANGUAGE_NAMES: Record<Locale, string> = { 'pt-BR': 'Português', en: 'English', es: 'Español' };
@@ -38,7 +39,7 @@ export function LanguageSelect({ id }: { id: string }) {
 }
 
 export function Header() {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const me = useMe();
   const pathname = usePathname();
   const current = (href: string) => (pathname === href || pathname.startsWith(`${href}/`) ? 'page' : undefined);
@@ -85,7 +86,15 @@ export function Header() {
       {me?.user.isGuest ? (
         <div className="banner" role="note">
           <div className="container">
-            <span>{t('guest.banner')}</span>
+            <span>
+              {t('guest.banner')}
+              {me.user.guestExpiresAt ? (
+                <>
+                  {' '}
+                  <strong data-testid="guest-expiry">{t('guest.expiry', formatDate(me.user.guestExpiresAt, locale))}</strong>
+                </>
+              ) : null}
+            </span>
             <Link className="btn small primary" href="/login?mode=signup">
               {t('guest.keep')}
             </Link>

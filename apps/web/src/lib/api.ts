@@ -71,8 +71,9 @@ export type Instance = {
   currentDeployment: Deployment | null;
 };
 export type Me = {
-  user: { id: string; name: string; email: string | null; isGuest: boolean; image: string | null; createdAt: string };
+  user: { id: string; name: string; email: string | null; isGuest: boolean; image: string | null; createdAt: string; guestExpiresAt: string | null };
   authenticatedBy: string;
+  scope: 'read' | 'deploy' | 'full';
   limits: { maxInstances: number | null; allowedPlanTiers: string[] };
 };
 export type Checkout = {

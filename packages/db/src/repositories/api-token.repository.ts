@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, or } from 'drizzle-orm';
 import type { Db } from '../database.js';
 import { newId } from '../ids.js';
 import { apiTokens, users } from '../schema.js';
@@ -7,14 +7,31 @@ export type ApiTokenRecord = {
   readonly id: string;
   readonly name: string;
   readonly prefix: string;
+  readonly scope: TokenScopeValue;
+  readonly expiresAt: Date | null;
   readonly createdAt: Date;
   readonly lastUsedAt: Date | null;
 };
 
+export type TokenScopeValue = 'read' | 'deploy' | 'full';
+
+/** What a presented token hash turned out to be. */
+export type TokenResolution =
+  | { readonly kind: 'valid'; readonly tokenId: string; readonly userId: string; readonly scope: TokenScopeValue }
+  | { readonly kind: 'expired' }
+  | { readonly kind: 'unknown' };
+
 export class ApiTokenRepository {
   constructor(private readonly db: Db) {}
 
-  async create(input: { userId: string; name: string; tokenHash: string; prefix: string }): Promise<ApiTokenRecord> {
+  async create(input: {
+    userId: string;
+    name: string;
+    tokenHash: string;
+    prefix: string;
+    scope: TokenScopeValue;
+    expiresAt: Date | null;
+  }): Promise<ApiTokenRecord> {
     const [row] = await this.db
       .insert(apiTokens)
       .values({ id: newId('tok'), ...input })
@@ -23,11 +40,12 @@ export class ApiTokenRepository {
     return pick(row);
   }
 
-  async listActive(userId: string): Promise<ApiTokenRecord[]> {
+  /** The user's tokens that are neither revoked nor expired. */
+  async listActive(userId: string, now = new Date()): Promise<ApiTokenRecord[]> {
     const rows = await this.db
       .select()
       .from(apiTokens)
-      .where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)))
+      .where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt), or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, now))))
       .orderBy(desc(apiTokens.createdAt));
     return rows.map(pick);
   }
@@ -42,19 +60,38 @@ export class ApiTokenRepository {
     return rows.length > 0;
   }
 
-  /** The owner of a live token with this hash, marking the token used. */
-  async resolve(tokenHash: string): Promise<{ tokenId: string; userId: string } | undefined> {
+  /** Revokes every live token of the user (a password change or reset); returns how many. */
+  async revokeAll(userId: string): Promise<number> {
+    const rows = await this.db
+      .update(apiTokens)
+      .set({ revokedAt: new Date() })
+      .where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)))
+      .returning({ id: apiTokens.id });
+    return rows.length;
+  }
+
+  /** The owner and scope of a live token with this hash, marking the token used; `expired` once past its expiry. */
+  async resolve(tokenHash: string, now = new Date()): Promise<TokenResolution> {
     const [row] = await this.db
-      .select({ tokenId: apiTokens.id, userId: apiTokens.userId, suspendedAt: users.suspendedAt })
+      .select({ tokenId: apiTokens.id, userId: apiTokens.userId, scope: apiTokens.scope, expiresAt: apiTokens.expiresAt, suspendedAt: users.suspendedAt })
       .from(apiTokens)
       .innerJoin(users, eq(users.id, apiTokens.userId))
       .where(and(eq(apiTokens.tokenHash, tokenHash), isNull(apiTokens.revokedAt)));
-    if (!row || row.suspendedAt) return undefined;
-    await this.db.update(apiTokens).set({ lastUsedAt: new Date() }).where(eq(apiTokens.id, row.tokenId));
-    return { tokenId: row.tokenId, userId: row.userId };
+    if (!row || row.suspendedAt) return { kind: 'unknown' };
+    if (row.expiresAt && row.expiresAt <= now) return { kind: 'expired' };
+    await this.db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.tokenId));
+    return { kind: 'valid', tokenId: row.tokenId, userId: row.userId, scope: row.scope };
   }
 }
 
 function pick(row: typeof apiTokens.$inferSelect): ApiTokenRecord {
-  return { id: row.id, name: row.name, prefix: row.prefix, createdAt: row.createdAt, lastUsedAt: row.lastUsedAt };
+  return {
+    id: row.id,
+    name: row.name,
+    prefix: row.prefix,
+    scope: row.scope,
+    expiresAt: row.expiresAt,
+    createdAt: row.createdAt,
+    lastUsedAt: row.lastUsedAt,
+  };
 }

@@ -98,6 +98,14 @@ export class InstanceRepository {
     return rows.some((row) => row.id !== exceptId);
   }
 
+  /** Ids and names of the owner's live (not deleted) instances. */
+  async liveOf(ownerId: string, tx: Db = this.db): Promise<{ id: string; name: string; desiredState: string }[]> {
+    return tx
+      .select({ id: instances.id, name: instances.name, desiredState: instances.desiredState })
+      .from(instances)
+      .where(and(eq(instances.ownerId, ownerId), isNull(instances.deletedAt)));
+  }
+
   /** Inserts the instance, its first deployment and its env; returns the ids. */
   async create(input: NewInstance, tx: Db): Promise<{ instanceId: string; deploymentId: string }> {
     const instanceId = newId('ins');

@@ -10,7 +10,12 @@ import { formatDate } from '@/lib/format';
 import { useFeatures } from '@/lib/use-features';
 import { useMe } from '@/lib/use-me';
 
-type Token = { id: string; name: string; prefix: string; createdAt: string; lastUsedAt: string | null };
+type Scope = 'read' | 'deploy' | 'full';
+type Token = { id: string; name: string; prefix: string; scope: Scope; expiresAt: string | null; createdAt: string; lastUsedAt: string | null };
+
+const SCOPES: readonly Scope[] = ['read', 'deploy', 'full'];
+/** Lifetimes offered, in days; '' is "never expires". */
+const EXPIRIES = ['30', '90', '365', ''] as const;
 
 export default function AccountPage() {
   const { t, locale } = useI18n();
@@ -21,6 +26,7 @@ export default function AccountPage() {
   const [fresh, setFresh] = useState<string>();
   const [error, setError] = useState<unknown>();
   const [github, setGithub] = useState<{ connected: boolean; installUrl: string | null }>();
+  const [scope, setScope] = useState<Scope>('read');
 
   const loadTokens = useCallback(() => {
     api<{ items: Token[] }>('/api/v1/tokens').then(
@@ -44,12 +50,19 @@ export default function AccountPage() {
   async function createToken(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = event.currentTarget;
-    const name = String(new FormData(form).get('tokenName') ?? '');
+    const data = new FormData(form);
+    const name = String(data.get('tokenName') ?? '');
+    const expiry = String(data.get('tokenExpiry') ?? '90');
     setError(undefined);
     try {
-      const created = await api<{ token: string }>('/api/v1/tokens', { method: 'POST', body: { name }, locale });
+      const created = await api<{ token: string }>('/api/v1/tokens', {
+        method: 'POST',
+        body: { name, scope, expiresInDays: expiry === '' ? null : Number(expiry) },
+        locale,
+      });
       setFresh(created.token);
       form.reset();
+      setScope('read');
       loadTokens();
     } catch (problem) {
       setError(problem);
@@ -90,16 +103,61 @@ export default function AccountPage() {
             {t('account.tokens')}
           </h2>
           <p className="hint" style={{ margin: 0 }}>
-            {t('account.tokensHint')}
+            {t('account.tokensHint')} {t('account.tokensRevokedOnPassword')}
           </p>
-          <form className="row" onSubmit={createToken}>
-            <label htmlFor="tokenName" className="skip">
-              {t('account.tokenName')}
-            </label>
-            <input id="tokenName" name="tokenName" required maxLength={64} placeholder={t('account.tokenName')} style={{ flex: '1 1 200px', width: 'auto' }} />
-            <button className="btn primary" type="submit">
-              {t('account.tokenCreate')}
-            </button>
+          <form className="stack" onSubmit={createToken}>
+            <div className="row">
+              <label htmlFor="tokenName" className="skip">
+                {t('account.tokenName')}
+              </label>
+              <input
+                id="tokenName"
+                name="tokenName"
+                required
+                maxLength={64}
+                placeholder={t('account.tokenName')}
+                style={{ flex: '1 1 200px', width: 'auto' }}
+              />
+              <div className="field" style={{ flex: '0 1 180px', margin: 0 }}>
+                <label htmlFor="tokenExpiry" className="skip">
+                  {t('account.tokenExpiry')}
+                </label>
+                <select id="tokenExpiry" name="tokenExpiry" defaultValue="90" aria-label={t('account.tokenExpiry')}>
+                  {EXPIRIES.map((days) => (
+                    <option key={days} value={days}>
+                      {days === '' ? t('account.expiry.never') : t('account.expiry.days', days)}
+                    </option>
+                  ))}
+                </select>
+              </div>
+            </div>
+            <fieldset className="stack" style={{ border: 0, padding: 0, margin: 0, gap: '.35rem' }}>
+              <legend className="small" style={{ padding: 0, marginBottom: '.35rem' }}>
+                {t('account.tokenScope')}
+              </legend>
+              {SCOPES.map((value) => (
+                <label key={value} className="row" style={{ gap: '.5rem', alignItems: 'flex-start', fontWeight: 'normal' }}>
+                  <input
+                    type="radio"
+                    name="tokenScope"
+                    value={value}
+                    checked={scope === value}
+                    onChange={() => setScope(value)}
+                    style={{ width: 'auto', marginTop: '.25rem' }}
+                  />
+                  <span>
+                    <strong>{t(`account.scope.${value}`)}</strong>
+                    <br />
+                    <span className="small muted">{t(`account.scopeHint.${value}`)}</span>
+                  </span>
+                </label>
+              ))}
+            </fieldset>
+            <div>
+              <button className="btn primary" type="submit">
+                {t('account.tokenCreate')}
+              </button>
+            </div>
           </form>
           <ProblemAlert error={error} />
           {fresh ? (
@@ -120,10 +178,15 @@ export default function AccountPage() {
             {tokens?.map((token) => (
               <li key={token.id} className="row between">
                 <span>
-                  <strong>{token.name}</strong> <span className="mono small muted">{token.prefix}…</span>
+                  <strong>{token.name}</strong> <span className="mono small muted">{token.prefix}…</span>{' '}
+                  <span className="badge" data-testid="token-scope">
+                    {t(`account.scope.${token.scope}`)}
+                  </span>
                   <br />
                   <span className="small muted">
                     {t('account.tokenCreated', formatDate(token.createdAt, locale))}
+                    {' · '}
+                    {token.expiresAt ? t('account.tokenExpires', formatDate(token.expiresAt, locale)) : t('account.tokenNeverExpires')}
                     {token.lastUsedAt ? ` · ${t('account.tokenUsed', formatDate(token.lastUsedAt, locale))}` : ''}
                   </span>
                 </span>

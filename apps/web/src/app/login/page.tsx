@@ -16,9 +16,14 @@ export default function LoginPage() {
   const [error, setError] = useState<unknown>();
   const [sentTo, setSentTo] = useState<string>();
   const [busy, setBusy] = useState(false);
+  /** Why a GitHub sign-in came back refused (Better Auth's `?error=` on the error callback). */
+  const [githubError, setGithubError] = useState<string>();
 
   useEffect(() => {
-    if (new URLSearchParams(window.location.search).get('mode') === 'signup') setMode('signup');
+    const params = new URLSearchParams(window.location.search);
+    if (params.get('mode') === 'signup') setMode('signup');
+    const refused = params.get('error');
+    if (refused) setGithubError(refused.toLowerCase());
   }, []);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
@@ -73,12 +78,26 @@ export default function LoginPage() {
           </button>
         ))}
       </div>
+      {githubError ? (
+        <div className="alert error" role="alert" data-testid="github-error">
+          {githubError === 'signups_closed'
+            ? t('login.githubRefused.signupsClosed')
+            : githubError === 'account_not_linked'
+              ? t('login.githubRefused.notLinked')
+              : t('login.githubRefused.other')}
+        </div>
+      ) : null}
       {sentTo ? (
         <div className="alert ok" role="status">
           {t('login.verify', sentTo)}
         </div>
       ) : (
         <form className="card stack" onSubmit={submit} noValidate={false}>
+          {mode === 'signup' && features && features.signups !== 'open' ? (
+            <p className="hint" style={{ margin: 0 }} data-testid="signup-policy">
+              {features.signups === 'first-account' ? t('login.signupFirst') : t('login.signupRestricted')}
+            </p>
+          ) : null}
           {mode === 'signup' ? (
             <div className="field">
               <label htmlFor="name">{t('login.name')}</label>
@@ -117,15 +136,19 @@ export default function LoginPage() {
           ) : null}
         </form>
       )}
-      <p className="muted" style={{ textAlign: 'center', margin: 0 }}>
-        {t('login.or')}
-      </p>
-      <div className="card stack">
-        <GuestButton className="btn" />
-        <p className="small muted" style={{ margin: 0 }}>
-          {t('login.guestExplain')}
-        </p>
-      </div>
+      {features?.guests ? (
+        <>
+          <p className="muted" style={{ textAlign: 'center', margin: 0 }}>
+            {t('login.or')}
+          </p>
+          <div className="card stack">
+            <GuestButton className="btn" />
+            <p className="small muted" style={{ margin: 0 }}>
+              {t('login.guestExplain', String(features.guestTtlDays))}
+            </p>
+          </div>
+        </>
+      ) : null}
     </div>
   );
 }
