@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { PassThrough } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import Docker from 'dockerode';
 import tar from 'tar-fs';
 import tarStream from 'tar-stream';
@@ -18,7 +18,6 @@ import {
 import { applyIsolationRules, hostNameservers, hostSubnets, isolationRules, isolationRulesPresent } from './firewall.js';
 import { LineSplitter } from './line-splitter.js';
 import { ABSENT, type BuildRequest, type InstanceSpec, type ObservedState, type OutputLine, type ResourceLimits, type Runtime } from './runtime.js';
-import { gzipSessionTar } from './session-archive.js';
 
 export type DockerRuntimeOptions = DockerSettings & {
   readonly socketPath?: string;
@@ -226,18 +225,20 @@ export class DockerRuntime implements Runtime {
     }
   }
 
-  async exportSessions(instanceId: string): Promise<Buffer | undefined> {
+  async exportSessions<T>(instanceId: string, consume: (tar: Readable) => Promise<T>): Promise<T | undefined> {
     return this.withVolumeHelper(instanceId, async (helper) => {
+      let archive: Readable;
       try {
-        return await gzipSessionTar((await helper.getArchive({ path: `${DATA_DIR}/sessions` })) as AsyncIterable<unknown>);
+        archive = (await helper.getArchive({ path: `${DATA_DIR}/sessions` })) as Readable;
       } catch (error) {
         if (isNotFound(error)) return undefined;
         throw error;
       }
+      return consume(archive);
     });
   }
 
-  async importSessions(instanceId: string, tar: Buffer): Promise<void> {
+  async importSessions(instanceId: string, tar: Readable): Promise<void> {
     await this.clearSessions(instanceId);
     // The archive's entries carry the bot's uid/gid, which the engine keeps when it extracts them.
     await this.withVolumeHelper(instanceId, (helper) => helper.putArchive(tar, { path: DATA_DIR }));
