@@ -24,6 +24,8 @@ const schema = z.object({
   ZAPDEPLOY_SUPERADMINS: commaList.default([]),
   ZAPDEPLOY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1, 'expected a positive number').default(600),
   ZAPDEPLOY_AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1, 'expected a positive number').default(30),
+  ZAPDEPLOY_SSE_MAX_PER_USER: z.coerce.number().int().min(1, 'expected a positive number').default(20),
+  ZAPDEPLOY_SSE_MAX_PER_IP: z.coerce.number().int().min(1, 'expected a positive number').default(60),
   ZAPDEPLOY_ALLOW_PRIVATE_GIT_HOSTS: booleanString.default(false),
   ZAPDEPLOY_PAYMENTS_URL: urlString(['http', 'https']).default('http://127.0.0.1:4100'),
   SMTP_URL: urlString(['smtp', 'smtps']).optional(),
@@ -46,6 +48,9 @@ export type ApiConfig = {
   readonly superAdmins: readonly string[];
   readonly rateLimitPerMinute: number;
   readonly authRateLimitPerMinute: number;
+  /** Live streams (logs, events) one user, and one client IP, may hold open at once on an API process. */
+  readonly sseMaxPerUser: number;
+  readonly sseMaxPerIp: number;
   readonly github: GithubConfig;
   /** The payments service (checkouts, Mercado Pago notifications). */
   readonly paymentsUrl: string;
@@ -78,6 +83,8 @@ export function loadApiConfig(env: Env): ApiConfig {
     superAdmins: e.ZAPDEPLOY_SUPERADMINS.map((email) => email.toLowerCase()),
     rateLimitPerMinute: e.ZAPDEPLOY_RATE_LIMIT_PER_MINUTE,
     authRateLimitPerMinute: e.ZAPDEPLOY_AUTH_RATE_LIMIT_PER_MINUTE,
+    sseMaxPerUser: e.ZAPDEPLOY_SSE_MAX_PER_USER,
+    sseMaxPerIp: e.ZAPDEPLOY_SSE_MAX_PER_IP,
     github,
     paymentsUrl: stripSlash(e.ZAPDEPLOY_PAYMENTS_URL),
     allowPrivateGitHosts: e.ZAPDEPLOY_ALLOW_PRIVATE_GIT_HOSTS,
