@@ -155,6 +155,14 @@ describe('request bodies and session archives', () => {
     expect(upload.status).toBe(413);
     expect(upload.headers.get('content-type')).toContain('application/problem+json');
     expect(await upload.json()).toMatchObject({ code: 'session_archive_too_large', detail: expect.stringContaining('1 MB') });
+    // What is not a .tar.gz at all is refused as such (the refusal comes before the store even opens its file).
+    const garbage = await fetch(`${api.url}/api/v1/instances/${id}/whatsapp/session/restore`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/gzip', cookie: owner.cookieHeader(), origin: new URL(api.url).origin },
+      body: 'not a backup',
+    });
+    expect(garbage.status).toBe(422);
+    expect(await garbage.json()).toMatchObject({ code: 'session_archive_invalid' });
     const rows = await api.platform.database.db.select().from(tables.sessionTransfers).where(eq(tables.sessionTransfers.instanceId, id));
     expect(rows).toEqual([]);
   });

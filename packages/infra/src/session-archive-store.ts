@@ -32,6 +32,8 @@ export class SessionArchiveStore {
    * bytes it held. Nothing is left behind when the source fails: the file appears only once complete.
    */
   async write(id: string, source: Readable, maxBytes: number): Promise<number> {
+    // The source may fail before the pipeline below takes it: its error is reported by the pipeline, not thrown at large.
+    source.on('error', () => undefined);
     const file = this.file(id);
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
     const partial = `${file}${PARTIAL}`;
