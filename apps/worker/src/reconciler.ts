@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { prepareSource, SourceError } from '@zapdeploy/builder';
 import type { InstanceRepository, Lease, LeaseRepository, SessionTransferRepository, WorkerInstanceRepository, WorkItem } from '@zapdeploy/db';
@@ -247,7 +248,10 @@ export class Reconciler {
             continue;
           }
           await runtime.stop(instanceId);
-          await runtime.importSessions(instanceId, archives.read(transfer.id).pipe(createGunzip()));
+          // pipeline, not pipe: a missing or tampered archive fails the import instead of leaving it waiting.
+          const tar = createGunzip();
+          pipeline(archives.read(transfer.id), tar).catch(() => undefined);
+          await runtime.importSessions(instanceId, tar);
           await sessions.done(transfer.id);
           await archives.remove(transfer.id);
           restored = true;
