@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { tables } from '@zapdeploy/db';
 import { startTestApi, type TestApi } from '@zapdeploy/test-support/support/api-harness';
@@ -210,5 +211,39 @@ describe('request bodies and session archives', () => {
     expect(Date.parse(second.expiresAt) - Date.now()).toBeLessThanOrEqual(3_000);
     await expect.poll(async () => (await transfer(second.id)).body.status, { timeout: 10_000, interval: 250 }).toBe('expired');
     await expect.poll(() => existsSync(fileOf(second.id)), { timeout: 10_000, interval: 250 }).toBe(false);
+  });
+});
+
+describe('a restore already waiting when the instance is held for payment', () => {
+  let held: TestApi;
+  beforeAll(async () => {
+    held = await startTestApi({ mode: 'full', worker: true, env: { ZAPDEPLOY_PUBLIC_SIGNUPS: 'true' } });
+  });
+  afterAll(async () => {
+    await held?.close();
+  });
+
+  it('is not applied by the worker: it fails and its archive is deleted', async () => {
+    const owner = new TestClient(held.url);
+    expect((await owner.post('/api/auth/sign-up/email', { email: 'held@example.com', password: 'cavalo-bateria-grampo', name: 'Held' })).status).toBe(200);
+    const created = await owner.post('/api/v1/instances', { name: 'sem-pagamento', repoUrl, planId: 'plan_bot' });
+    const id = created.body.id as string;
+    expect(created.body.statusReason).toBe('awaiting_payment');
+    // As if it had been accepted just before the hold: stored, recorded, and the worker nudged.
+    const transferId = 'sst_heldrestore0000000000';
+    const archive = await sessionArchive({ 'sessions/auth_info/creds.json': '{"me":1}' });
+    await held.platform.sessionArchives.write(transferId, Readable.from([archive]), MB);
+    await held.platform.sessionTransfers.create({
+      id: transferId,
+      instanceId: id,
+      direction: 'restore',
+      bytes: archive.length,
+      expiresAt: new Date(Date.now() + 60_000),
+    });
+    held.worker?.nudge(id);
+    const transfer = () => owner.get(`/api/v1/instances/${id}/whatsapp/session/transfers/${transferId}`);
+    await expect.poll(async () => (await transfer()).body.status, { timeout: 30_000, interval: 250 }).toBe('failed');
+    expect((await transfer()).body.error).toBe('instance_unpaid');
+    expect(existsSync(path.join(held.dataDir, 'session-archives', `${transferId}.sealed`))).toBe(false);
   });
 });
