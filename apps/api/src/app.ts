@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { createRequire } from 'node:module';
 import { type INestApplication, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, NestFactory } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { InstanceRepository, PlanRepository, SessionTransferRepository, UserRepository } from '@zapdeploy/db';
 import express from 'express';
@@ -9,12 +9,25 @@ import { AccountController } from './auth/account.controller.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { authBridge } from './auth/auth-bridge.js';
 import { PrincipalResolver } from './auth/principal-resolver.js';
-import { API_CONFIG, AUTH, BILLING, GITHUB_WEBHOOK_SECRET, LOG_STORE, PAYMENTS, READINESS, TRUSTED_ORIGINS, WEBHOOK_DELIVERIES } from './auth/tokens.js';
+import {
+  API_CONFIG,
+  AUTH,
+  BILLING,
+  GITHUB_WEBHOOK_SECRET,
+  LOG_STORE,
+  PAYMENTS,
+  READINESS,
+  SESSION_ARCHIVES,
+  TRUSTED_ORIGINS,
+  WEBHOOK_DELIVERIES,
+} from './auth/tokens.js';
 import { BillingController } from './billing/billing.controller.js';
 import { GithubController } from './github/github.controller.js';
 import { GithubAccess } from './github/github-access.js';
 import { GithubWebhookController } from './github/webhook.controller.js';
 import { HealthController } from './health/health.controller.js';
+import { JsonBodyInterceptor, rawBodyMiddleware } from './http/body-parser.js';
+import { HttpProblem } from './http/http-problem.js';
 import { buildOpenApiDocument, DOCS_HTML, DOCS_INIT_JS } from './http/openapi.js';
 import { ProblemFilter, sendProblem } from './http/problem.filter.js';
 import { rateLimitMiddleware } from './http/rate-limit.js';
@@ -24,10 +37,14 @@ import { InstancesController } from './instances/instances.controller.js';
 import { RepoInspectController } from './instances/repo-inspect.controller.js';
 import { RepoInspector } from './instances/repo-inspector.js';
 import { LogsController } from './logs/logs.controller.js';
+import { StreamLimiter } from './logs/stream-limiter.js';
 import { PlansController } from './plans/plans.controller.js';
 import { TokenService } from './tokens/token.service.js';
 import { TokensController } from './tokens/tokens.controller.js';
 import { WhatsappController } from './whatsapp/whatsapp.controller.js';
+
+/** GitHub push payloads can be large; Mercado Pago's are small. */
+const WEBHOOK_BODY_LIMIT = 5 * 1024 * 1024;
 
 /** Builds the HTTP application around an opened platform (tests pass their own). */
 export async function createApiApp(platform: Platform): Promise<INestApplication> {
@@ -52,13 +69,11 @@ export async function createApiApp(platform: Platform): Promise<INestApplication
       platform.redis,
     ),
   );
-  // Better Auth reads its own body: mount it before the JSON parser.
+  // Better Auth's routes are public (sign-in, sign-up): their bodies are small and capped.
   server.all('/api/auth/{*path}', authBridge(platform.auth, platform.config.publicUrl));
-  // Session backups are uploaded as .tar.gz bytes.
-  server.use('/api/v1/instances/:id/whatsapp/session/restore', express.raw({ type: () => true, limit: '64mb' }));
-  // Webhook signatures cover the raw body: keep it as bytes.
-  server.use('/api/webhooks', express.raw({ type: () => true, limit: '5mb' }));
-  server.use(express.json({ limit: '256kb' }));
+  // Webhook signatures cover the raw body: keep it as bytes (public routes, checked by signature).
+  server.use('/api/webhooks', rawBodyMiddleware(WEBHOOK_BODY_LIMIT));
+  // Every other body is read after the guard (JsonBodyInterceptor), or streamed by its handler (session restores).
   mountDocs(server, platform.config.publicUrl);
 
   @Module({
@@ -89,13 +104,16 @@ export async function createApiApp(platform: Platform): Promise<INestApplication
       { provide: TokenService, useValue: platform.tokenService },
       { provide: InstanceRepository, useValue: platform.instances },
       { provide: LOG_STORE, useValue: platform.logStore },
+      { provide: StreamLimiter, useValue: new StreamLimiter({ perUser: platform.config.sseMaxPerUser, perIp: platform.config.sseMaxPerIp }) },
       { provide: GithubAccess, useValue: platform.github },
       { provide: GITHUB_WEBHOOK_SECRET, useValue: platform.config.github.webhookSecret },
       { provide: WEBHOOK_DELIVERIES, useValue: platform.webhookDeliveries },
       { provide: BILLING, useValue: platform.billing },
       { provide: SessionTransferRepository, useValue: platform.sessionTransfers },
+      { provide: SESSION_ARCHIVES, useValue: platform.sessionArchives },
       { provide: PAYMENTS, useValue: platform.payments },
       { provide: APP_GUARD, useClass: AuthGuard },
+      { provide: APP_INTERCEPTOR, useClass: JsonBodyInterceptor },
       { provide: APP_FILTER, useClass: ProblemFilter },
     ],
   })
@@ -106,6 +124,7 @@ export async function createApiApp(platform: Platform): Promise<INestApplication
   // Errors thrown before Nest's routing (body parser) and unknown paths still answer problem+json.
   server.use('/api', (request: express.Request, response: express.Response) => sendProblem(response, request, { status: 404, code: 'route_not_found' }));
   server.use((error: { type?: string }, request: express.Request, response: express.Response, _next: express.NextFunction) => {
+    if (error instanceof HttpProblem) return sendProblem(response, request, { status: error.status, code: error.code });
     if (error.type === 'entity.parse.failed') return sendProblem(response, request, { status: 400, code: 'malformed_json' });
     if (error.type === 'entity.too.large') return sendProblem(response, request, { status: 413, code: 'payload_too_large' });
     return sendProblem(response, request, { status: 500, code: 'internal_error' });

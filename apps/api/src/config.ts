@@ -28,6 +28,8 @@ const schema = z.object({
   ZAPDEPLOY_INSPECT_CONCURRENCY: z.coerce.number().int().min(1, 'expected a positive number').default(2),
   ZAPDEPLOY_GUEST_RATE_LIMIT_PER_HOUR: z.coerce.number().int().min(1, 'expected a positive number').default(10),
   ZAPDEPLOY_GUEST_SWEEP_SECONDS: z.coerce.number().int().min(1, 'expected a positive number').default(3600),
+  ZAPDEPLOY_SSE_MAX_PER_USER: z.coerce.number().int().min(1, 'expected a positive number').default(20),
+  ZAPDEPLOY_SSE_MAX_PER_IP: z.coerce.number().int().min(1, 'expected a positive number').default(60),
   ZAPDEPLOY_PAYMENTS_URL: urlString(['http', 'https']).default('http://127.0.0.1:4100'),
   SMTP_URL: urlString(['smtp', 'smtps']).optional(),
   MAIL_FROM: z.string().default('Zapdeploy <no-reply@localhost>'),
@@ -60,6 +62,9 @@ export type ApiConfig = {
   readonly guestRateLimitPerHour: number;
   /** How often idle guests are looked for and deleted. */
   readonly guestSweepMs: number;
+  /** Live streams (logs, events) one user, and one client IP, may hold open at once on an API process. */
+  readonly sseMaxPerUser: number;
+  readonly sseMaxPerIp: number;
   readonly github: GithubConfig;
   /** The payments service (checkouts, Mercado Pago notifications). */
   readonly paymentsUrl: string;
@@ -100,6 +105,8 @@ export function loadApiConfig(env: Env): ApiConfig {
     ipnRateLimitPerMinute: e.ZAPDEPLOY_IPN_RATE_LIMIT_PER_MINUTE,
     guestRateLimitPerHour: e.ZAPDEPLOY_GUEST_RATE_LIMIT_PER_HOUR,
     guestSweepMs: e.ZAPDEPLOY_GUEST_SWEEP_SECONDS * 1000,
+    sseMaxPerUser: e.ZAPDEPLOY_SSE_MAX_PER_USER,
+    sseMaxPerIp: e.ZAPDEPLOY_SSE_MAX_PER_IP,
     github,
     paymentsUrl: stripSlash(e.ZAPDEPLOY_PAYMENTS_URL),
     allowPrivateGitHosts: e.ZAPDEPLOY_ALLOW_PRIVATE_GIT_HOSTS,

@@ -1,13 +1,17 @@
 import { createHash } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
 import { prepareSource, SourceError } from '@zapdeploy/builder';
 import type { InstanceRepository, Lease, LeaseRepository, SessionTransferRepository, WorkerInstanceRepository, WorkItem } from '@zapdeploy/db';
-import { containerAction, INITIAL_STATE, type InstanceStatus, isSystemPauseReason, statusOfRunning } from '@zapdeploy/domain';
+import { containerAction, INITIAL_STATE, type InstanceStatus, isPaymentHold, isSystemPauseReason, statusOfRunning } from '@zapdeploy/domain';
 import { GithubApiError } from '@zapdeploy/github';
+import { ArchiveTooLargeError, type SessionArchiveStore } from '@zapdeploy/infra';
 import { type LogStore, logKeys } from '@zapdeploy/logstore';
 import { BuildFailedError, type Runtime } from '@zapdeploy/runtime';
 import type { LimitFunction } from 'p-limit';
+import { gzipSessionTar, SessionArchiveError, sessionArchiveLimits } from '@zapdeploy/runtime/session-archive';
 import type { WorkerConfig } from './config.js';
 import { fenced, holdLease, LeaseLostError } from './lease-guard.js';
 import type { LogFollowers } from './log-followers.js';
@@ -23,6 +27,8 @@ export type ReconcilerDeps = {
   readonly logStore: LogStore;
   /** WhatsApp session backups and restores asked for by the owner. */
   readonly sessions: SessionTransferRepository;
+  /** Where their archives are kept. */
+  readonly archives: SessionArchiveStore;
   readonly followers: LogFollowers;
   readonly events: StatusEvents;
   /** A token to clone a private repository through its GitHub App installation. */
@@ -76,11 +82,14 @@ export class Reconciler {
     if (item.desiredState === 'deleted') {
       await followers.stop(item.id);
       await runtime.remove(item.id, { keepData: false });
+      // Its logs, build logs and WhatsApp state go with it (before it is marked deleted: a failure is retried).
+      const deploymentKeys = (await work.deploymentIds(item.id)).map((id) => logKeys.deployment(id));
+      await this.deps.logStore.remove([logKeys.instance(item.id), logKeys.whatsapp(item.id), ...deploymentKeys]);
       if (await work.markDeleted(item.id, lease)) await this.deps.events.publish(item.ownerId, item.id, 'deleted', null);
       return;
     }
     // A restore stops the bot: it is started again below, like a resume.
-    const restored = await this.transferSessions(item.id, runtime);
+    const restored = await this.transferSessions(item, runtime);
     const deployment = item.deployment;
     if (!deployment) {
       await this.setStatus(item, lease, 'failed', 'no_deployment');
@@ -241,29 +250,40 @@ export class Reconciler {
     return changed;
   }
 
-  /** Backups read the session folders from the volume; restores stop the bot and replace them (it starts again below). */
-  private async transferSessions(instanceId: string, runtime: Runtime): Promise<boolean> {
-    const { sessions } = this.deps;
+  /**
+   * Backups read the session folders from the volume into the archive store; restores stop the bot and replace them
+   * (it starts again below). An instance held for payment gets nothing restored.
+   */
+  private async transferSessions(item: WorkItem, runtime: Runtime): Promise<boolean> {
+    const { sessions, archives, config } = this.deps;
+    const instanceId = item.id;
     let restored = false;
     for (const transfer of await sessions.pending(instanceId)) {
       try {
         if (transfer.direction === 'backup') {
-          const archive = await runtime.exportSessions(instanceId);
-          if (!archive) {
+          const limits = sessionArchiveLimits(config.infra.sessionArchiveMaxBytes);
+          const bytes = await runtime.exportSessions(instanceId, (tar) =>
+            archives.write(transfer.id, gzipSessionTar(tar, limits.maxBytes), limits.maxCompressedBytes),
+          );
+          if (bytes === undefined) {
             await sessions.failed(transfer.id, 'no_session');
             continue;
           }
-          await sessions.done(transfer.id, archive);
-          await this.system(instanceId, 'Backup da sessão do WhatsApp pronto para baixar.');
+          if (!(await sessions.done(transfer.id, bytes))) await archives.remove(transfer.id);
+          else await this.system(instanceId, 'Backup da sessão do WhatsApp pronto para baixar.');
         } else {
-          const archive = await sessions.archive(transfer.id);
-          if (!archive) {
-            await sessions.failed(transfer.id, 'no_archive');
+          if (isPaymentHold(item.statusReason)) {
+            await sessions.failed(transfer.id, 'instance_unpaid');
+            await archives.remove(transfer.id);
             continue;
           }
           await runtime.stop(instanceId);
-          await runtime.importSessions(instanceId, archive);
+          // pipeline, not pipe: a missing or tampered archive fails the import instead of leaving it waiting.
+          const tar = createGunzip();
+          pipeline(archives.read(transfer.id), tar).catch(() => undefined);
+          await runtime.importSessions(instanceId, tar);
           await sessions.done(transfer.id);
+          await archives.remove(transfer.id);
           restored = true;
           await this.deps.logStore.append(logKeys.whatsapp(instanceId), [
             { ts: new Date().toISOString(), stream: 'system', line: JSON.stringify(INITIAL_STATE) },
@@ -271,7 +291,15 @@ export class Reconciler {
           await this.system(instanceId, 'Sessão do WhatsApp restaurada do backup: o bot volta com ela.');
         }
       } catch (error) {
-        await sessions.failed(transfer.id, error instanceof Error ? error.message.slice(0, 300) : 'failed');
+        await sessions.failed(
+          transfer.id,
+          error instanceof ArchiveTooLargeError || error instanceof SessionArchiveError
+            ? 'too_big'
+            : error instanceof Error
+              ? error.message.slice(0, 300)
+              : 'failed',
+        );
+        await archives.remove(transfer.id);
       }
     }
     return restored;

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError, type Env, parseEnv, urlString } from './env.js';
 
@@ -11,6 +12,14 @@ const schema = z.object({
   ZAPDEPLOY_AMQP_PREFIX: prefix.default('zapdeploy'),
   ZAPDEPLOY_DATA_DIR: z.string().default('./.zapdeploy'),
   ZAPDEPLOY_SECRET: z.string().min(32, 'expected at least 32 characters (e.g. `openssl rand -base64 48`)').optional(),
+  ZAPDEPLOY_SESSION_ARCHIVE_DIR: z.string().optional(),
+  ZAPDEPLOY_SESSION_ARCHIVE_MAX_MB: z.coerce.number().int().min(1, 'expected a positive whole number').max(1024, 'at most 1024').default(64),
+  ZAPDEPLOY_SESSION_TRANSFER_TTL_SECONDS: z.coerce.number().int().min(1, 'expected a positive whole number').default(86_400),
+  ZAPDEPLOY_LOG_STREAM_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(64 * 1024, 'at least 65536')
+    .default(16 * 1024 * 1024),
 });
 
 /** Where the platform's shared systems are; the same for every process (API, worker, payments). */
@@ -26,6 +35,14 @@ export type InfraConfig = {
   readonly dataDir: string;
   /** Absent in embedded mode until resolved from the data dir. */
   readonly secret: string | undefined;
+  /** Where sealed WhatsApp session archives are kept (shared by the API and every worker). */
+  readonly sessionArchiveDir: string;
+  /** Largest session archive (compressed); each instance keeps at most one backup and one restore. */
+  readonly sessionArchiveMaxBytes: number;
+  /** How long a session backup can be downloaded, or a restore waits to be applied. */
+  readonly sessionTransferTtlMs: number;
+  /** Bytes of lines each log stream keeps (on top of its line count); the oldest go first. */
+  readonly logStreamMaxBytes: number;
 };
 
 export function loadInfraConfig(env: Env): InfraConfig {
@@ -45,5 +62,9 @@ export function loadInfraConfig(env: Env): InfraConfig {
     amqpPrefix: e.ZAPDEPLOY_AMQP_PREFIX,
     dataDir: e.ZAPDEPLOY_DATA_DIR,
     secret: e.ZAPDEPLOY_SECRET,
+    sessionArchiveDir: e.ZAPDEPLOY_SESSION_ARCHIVE_DIR ?? path.join(e.ZAPDEPLOY_DATA_DIR, 'session-archives'),
+    sessionArchiveMaxBytes: e.ZAPDEPLOY_SESSION_ARCHIVE_MAX_MB * 1024 * 1024,
+    sessionTransferTtlMs: e.ZAPDEPLOY_SESSION_TRANSFER_TTL_SECONDS * 1000,
+    logStreamMaxBytes: e.ZAPDEPLOY_LOG_STREAM_MAX_BYTES,
   };
 }

@@ -63,11 +63,12 @@ const SessionTransferSchema = z
   .object({
     id: z.string(),
     direction: z.enum(['backup', 'restore']),
-    status: z.enum(['pending', 'done', 'failed']),
+    status: z.enum(['pending', 'done', 'failed', 'expired']).describe('`expired`: past expiresAt, or replaced by a newer transfer; its archive is gone'),
     bytes: z.number().int().nullable(),
     error: z.string().nullable(),
     createdAt: z.string(),
     finishedAt: z.string().nullable(),
+    expiresAt: z.string().describe('A backup can be downloaded, or a restore applied, until then'),
   })
   .meta({ id: 'SessionTransfer' });
 const TransferParamsSchema = z.object({ id: z.string().min(1).max(64), transferId: z.string().min(1).max(64) });
@@ -359,7 +360,12 @@ export const routes = {
     tag: 'whatsapp',
     auth: 'user',
     params: IdParamSchema,
-    responses: { 202: { description: 'Restore requested', schema: SessionTransferSchema }, 422: { description: 'Not a session backup we can use' } },
+    responses: {
+      202: { description: 'Restore requested', schema: SessionTransferSchema },
+      402: { description: 'The instance is held for payment' },
+      413: { description: 'Over ZAPDEPLOY_SESSION_ARCHIVE_MAX_MB compressed, or expands to more than four times that' },
+      422: { description: 'Not a session backup we can use' },
+    },
   },
   sessionTransfer: {
     method: 'get',
@@ -377,7 +383,7 @@ export const routes = {
     tag: 'whatsapp',
     auth: 'user',
     params: TransferParamsSchema,
-    responses: { 200: { description: 'application/gzip' }, 409: { description: 'Not ready' } },
+    responses: { 200: { description: 'application/gzip' }, 409: { description: 'Not ready' }, 410: { description: 'Expired or replaced by a newer backup' } },
   },
   listDeployments: {
     method: 'get',

@@ -197,7 +197,7 @@ export const instanceEnv = pgTable(
 
 /**
  * WhatsApp session backups (downloads) and restores (uploads) of an instance; workers carry them out on the
- * instance's volume. The archive is sealed with SecretBox: a session is a login.
+ * instance's volume. The archive itself is a sealed file in the session archive store (named by the id), not a row.
  */
 export const sessionTransfers = pgTable(
   'session_transfers',
@@ -208,13 +208,15 @@ export const sessionTransfers = pgTable(
       .references(() => instances.id, { onDelete: 'cascade' }),
     /** backup | restore */
     direction: text('direction').notNull(),
-    /** pending | done | failed */
+    /** pending | done | failed | expired */
     status: text('status').notNull().default('pending'),
-    archiveSealed: text('archive_sealed'),
+    /** Size of the stored archive (.tar.gz), when there is one. */
     bytes: integer('bytes'),
     error: text('error'),
     createdAt: createdAt(),
     finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date' }),
+    /** After this a pending restore is not applied and a backup cannot be downloaded; the sweep deletes the archive. */
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
   (table) => [index('session_transfers_instance_idx').on(table.instanceId, table.status)],
 );

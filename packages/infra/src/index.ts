@@ -3,3 +3,5 @@ export { OutboxRelay } from './outbox-relay.js';
 export { Periodic } from './periodic.js';
 export { type Running, runProcess } from './run-process.js';
 export { deriveKey, paymentsServiceToken, resolveSecret } from './secret.js';
+export { ArchiveTooLargeError, SessionArchiveStore } from './session-archive-store.js';
+export { sweepSessionArchives } from './session-archive-sweep.js';

@@ -1,9 +1,10 @@
 import type { InfraConfig } from '@zapdeploy/config';
-import { type DatabaseHandle, openDatabase } from '@zapdeploy/db';
+import { type DatabaseHandle, openDatabase, SecretBox } from '@zapdeploy/db';
 import { type LogStore, MemoryLogStore, RedisLogStore } from '@zapdeploy/logstore';
 import { MemoryBus, type MessageBus, RabbitMqBus } from '@zapdeploy/messaging';
 import { Redis } from 'ioredis';
 import { resolveSecret } from './secret.js';
+import { SessionArchiveStore } from './session-archive-store.js';
 
 export type ReadinessCheck = { readonly name: string; readonly check: () => Promise<void> };
 
@@ -15,6 +16,8 @@ export type Infrastructure = {
   readonly bus: MessageBus;
   readonly redis: Redis | undefined;
   readonly logStore: LogStore;
+  /** Sealed WhatsApp session archives on disk. */
+  readonly sessionArchives: SessionArchiveStore;
   readonly readiness: readonly ReadinessCheck[];
   close(): Promise<void>;
 };
@@ -24,9 +27,12 @@ export async function openInfrastructure(config: InfraConfig): Promise<Infrastru
   const database = await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir });
   await database.migrate();
   const bus: MessageBus = config.amqpUrl ? new RabbitMqBus(config.amqpUrl, { prefix: config.amqpPrefix }) : new MemoryBus();
-  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true }) : undefined;
+  const redis = config.redisUrl
+    ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true, connectionName: `${config.redisPrefix}:main` })
+    : undefined;
   redis?.on('error', () => undefined); // surfaced through readiness; ioredis reconnects by itself
-  const logStore: LogStore = redis ? new RedisLogStore(redis, config.redisPrefix) : new MemoryLogStore();
+  const logLimits = { maxBytes: config.logStreamMaxBytes };
+  const logStore: LogStore = redis ? new RedisLogStore(redis, config.redisPrefix, logLimits) : new MemoryLogStore(logLimits);
   return {
     config,
     secret,
@@ -34,6 +40,7 @@ export async function openInfrastructure(config: InfraConfig): Promise<Infrastru
     bus,
     redis,
     logStore,
+    sessionArchives: new SessionArchiveStore(config.sessionArchiveDir, new SecretBox(secret, 'session-archive')),
     readiness: [
       { name: 'database', check: () => database.ping() },
       { name: 'bus', check: () => bus.ping() },

@@ -1,9 +1,12 @@
 export {
   compareIds,
+  DEFAULT_LIMITS,
   DEFAULT_MAX_ENTRIES,
+  entryBytes,
   isStreamId,
   type LogEntry,
   type LogStore,
+  type LogStoreLimits,
   type LogStream,
   logKeys,
   type StoredLogEntry,

@@ -20,12 +20,24 @@ export interface LogStore {
   tail(key: string, limit: number): Promise<StoredLogEntry[]>;
   /** Waits up to `timeoutMs` for entries after `after` ('$' = only new ones); [] on timeout or abort. */
   wait(key: string, after: string, timeoutMs: number, signal: AbortSignal): Promise<StoredLogEntry[]>;
+  /** Deletes these streams (an instance or deployment that is gone). */
+  remove(keys: readonly string[]): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
 
 /** How many entries each stream keeps (oldest trimmed first). */
 export const DEFAULT_MAX_ENTRIES = 50_000;
+
+/** Bounds of every stream: entries, and bytes of entries (timestamp + stream name + line); the oldest go first. */
+export type LogStoreLimits = { readonly maxEntries: number; readonly maxBytes: number };
+
+export const DEFAULT_LIMITS: LogStoreLimits = { maxEntries: DEFAULT_MAX_ENTRIES, maxBytes: 16 * 1024 * 1024 };
+
+/** The bytes an entry counts for in a stream's budget. */
+export function entryBytes(entry: LogEntry): number {
+  return Buffer.byteLength(entry.ts) + Buffer.byteLength(entry.stream) + Buffer.byteLength(entry.line);
+}
 
 export const logKeys = {
   instance: (instanceId: string) => `logs:instance:${instanceId}`,

@@ -1,23 +1,45 @@
 import { EventEmitter } from 'node:events';
-import { compareIds, DEFAULT_MAX_ENTRIES, type LogEntry, type LogStore, type StoredLogEntry } from './log-store.js';
+import { compareIds, DEFAULT_LIMITS, entryBytes, type LogEntry, type LogStore, type LogStoreLimits, type StoredLogEntry } from './log-store.js';
 
 /** In-process log store for embedded mode. Ids follow the Redis Stream format. */
 export class MemoryLogStore implements LogStore {
   readonly kind = 'memory' as const;
   private readonly streams = new Map<string, StoredLogEntry[]>();
+  private readonly bytes = new Map<string, number>();
+  private readonly limits: LogStoreLimits;
   private readonly events = new EventEmitter().setMaxListeners(0);
   private lastMs = 0;
   private seq = 0;
 
-  constructor(private readonly maxEntries = DEFAULT_MAX_ENTRIES) {}
+  constructor(limits: Partial<LogStoreLimits> = {}) {
+    this.limits = { ...DEFAULT_LIMITS, ...limits };
+  }
 
   async append(key: string, entries: readonly LogEntry[]): Promise<void> {
     if (entries.length === 0) return;
     const stream = this.streams.get(key) ?? [];
-    for (const entry of entries) stream.push({ ...entry, id: this.nextId() });
-    if (stream.length > this.maxEntries) stream.splice(0, stream.length - this.maxEntries);
+    let bytes = this.bytes.get(key) ?? 0;
+    for (const entry of entries) {
+      stream.push({ ...entry, id: this.nextId() });
+      bytes += entryBytes(entry);
+    }
+    // The oldest go first, down to both bounds (the newest entry always stays).
+    let drop = 0;
+    while (stream.length - drop > 1 && (stream.length - drop > this.limits.maxEntries || bytes > this.limits.maxBytes)) {
+      bytes -= entryBytes(stream[drop] as StoredLogEntry);
+      drop += 1;
+    }
+    if (drop > 0) stream.splice(0, drop);
     this.streams.set(key, stream);
+    this.bytes.set(key, bytes);
     this.events.emit(key);
+  }
+
+  async remove(keys: readonly string[]): Promise<void> {
+    for (const key of keys) {
+      this.streams.delete(key);
+      this.bytes.delete(key);
+    }
   }
 
   async read(key: string, options: { after?: string; limit: number }): Promise<StoredLogEntry[]> {

@@ -1,28 +1,66 @@
 import type { Redis } from 'ioredis';
-import { DEFAULT_MAX_ENTRIES, type LogEntry, type LogStore, type LogStream, type StoredLogEntry } from './log-store.js';
+import { BlockingReadHub, decode, type RawEntry } from './blocking-read-hub.js';
+import { DEFAULT_LIMITS, type LogEntry, type LogStore, type LogStoreLimits, type StoredLogEntry } from './log-store.js';
 
-type RawEntry = [id: string, fields: string[]];
+/**
+ * Appends a batch and trims the stream to its bounds in one step: at most ARGV[1] entries and ARGV[2] bytes of
+ * entries (ts + stream + line), the oldest going first. The byte count of a stream lives next to it (KEYS[2]).
+ */
+const APPEND = `
+local maxEntries = tonumber(ARGV[1])
+local maxBytes = tonumber(ARGV[2])
+local added = 0
+for i = 3, #ARGV, 3 do
+  redis.call('XADD', KEYS[1], '*', 'ts', ARGV[i], 'stream', ARGV[i + 1], 'line', ARGV[i + 2])
+  added = added + #ARGV[i] + #ARGV[i + 1] + #ARGV[i + 2]
+end
+local bytes = redis.call('INCRBY', KEYS[2], added)
+local length = redis.call('XLEN', KEYS[1])
+if length <= maxEntries and bytes <= maxBytes then return bytes end
+local cursor = '-'
+local keep = nil
+while keep == nil do
+  local batch = redis.call('XRANGE', KEYS[1], cursor, '+', 'COUNT', 512)
+  if #batch == 0 then break end
+  for _, entry in ipairs(batch) do
+    if (length <= maxEntries and bytes <= maxBytes) or length <= 1 then
+      keep = entry[1]
+      break
+    end
+    local fields = entry[2]
+    for j = 2, #fields, 2 do bytes = bytes - #fields[j] end
+    length = length - 1
+  end
+  cursor = '(' .. batch[#batch][1]
+end
+if keep ~= nil then redis.call('XTRIM', KEYS[1], 'MINID', keep) end
+redis.call('SET', KEYS[2], bytes)
+return bytes
+`;
 
-/** Redis Streams: XADD with approximate MAXLEN trimming, XRANGE/XREVRANGE, XREAD BLOCK on a duplicate connection. */
+/**
+ * Redis Streams, bounded by lines and by bytes (a Lua script appends and trims in one step); XRANGE/XREVRANGE to
+ * read; waiting readers share one blocking connection (BlockingReadHub) instead of opening one each.
+ */
 export class RedisLogStore implements LogStore {
   readonly kind = 'redis' as const;
-  private readonly blocking: Redis[] = [];
+  private readonly limits: LogStoreLimits;
+  private readonly hub: BlockingReadHub;
 
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
-    private readonly maxEntries = DEFAULT_MAX_ENTRIES,
-  ) {}
+    limits: Partial<LogStoreLimits> = {},
+  ) {
+    this.limits = { ...DEFAULT_LIMITS, ...limits };
+    this.hub = new BlockingReadHub(redis, `${prefix}:blocking-reads`);
+  }
 
   async append(key: string, entries: readonly LogEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    const pipeline = this.redis.pipeline();
-    for (const entry of entries) {
-      pipeline.xadd(this.key(key), 'MAXLEN', '~', String(this.maxEntries), '*', 'ts', entry.ts, 'stream', entry.stream, 'line', entry.line);
-    }
-    const results = await pipeline.exec();
-    const failed = results?.find(([error]) => error);
-    if (failed?.[0]) throw failed[0];
+    const args: string[] = [String(this.limits.maxEntries), String(this.limits.maxBytes)];
+    for (const entry of entries) args.push(entry.ts, entry.stream, entry.line);
+    await this.redis.eval(APPEND, 2, this.key(key), this.bytesKey(key), ...args);
   }
 
   async read(key: string, options: { after?: string; limit: number }): Promise<StoredLogEntry[]> {
@@ -43,21 +81,13 @@ export class RedisLogStore implements LogStore {
 
   async wait(key: string, after: string, timeoutMs: number, signal: AbortSignal): Promise<StoredLogEntry[]> {
     if (signal.aborted) return [];
-    const connection = this.redis.duplicate();
-    this.blocking.push(connection);
-    const abort = () => connection.disconnect();
-    signal.addEventListener('abort', abort, { once: true });
-    try {
-      const result = (await connection.xread('COUNT', 5000, 'BLOCK', timeoutMs, 'STREAMS', this.key(key), after)) as [string, RawEntry[]][] | null;
-      return result?.[0]?.[1].map(decode) ?? [];
-    } catch (error) {
-      if (signal.aborted) return [];
-      throw error;
-    } finally {
-      signal.removeEventListener('abort', abort);
-      connection.disconnect();
-      this.blocking.splice(this.blocking.indexOf(connection), 1);
-    }
+    const from = after === '$' ? (((await this.redis.xrevrange(this.key(key), '+', '-', 'COUNT', 1)) as RawEntry[])[0]?.[0] ?? '0-0') : after;
+    return this.hub.wait(this.key(key), from, timeoutMs, signal);
+  }
+
+  async remove(keys: readonly string[]): Promise<void> {
+    if (keys.length === 0) return;
+    await this.redis.del(...keys.flatMap((key) => [this.key(key), this.bytesKey(key)]));
   }
 
   async ping(): Promise<void> {
@@ -65,16 +95,14 @@ export class RedisLogStore implements LogStore {
   }
 
   async close(): Promise<void> {
-    for (const connection of this.blocking.splice(0)) connection.disconnect();
+    await this.hub.close();
   }
 
   private key(key: string): string {
     return `${this.prefix}:${key}`;
   }
-}
 
-function decode([id, fields]: RawEntry): StoredLogEntry {
-  const map = new Map<string, string>();
-  for (let i = 0; i + 1 < fields.length; i += 2) map.set(fields[i] ?? '', fields[i + 1] ?? '');
-  return { id, ts: map.get('ts') ?? '', stream: (map.get('stream') ?? 'stdout') as LogStream, line: map.get('line') ?? '' };
+  private bytesKey(key: string): string {
+    return `${this.prefix}:${key}:bytes`;
+  }
 }

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { PassThrough } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import Docker from 'dockerode';
 import tar from 'tar-fs';
 import tarStream from 'tar-stream';
@@ -11,6 +11,7 @@ import {
   containerCreateOptions,
   DATA_DIR,
   type DockerSettings,
+  declaredVolumeMounts,
   hostLimits,
   LABELS,
   names,
@@ -28,7 +29,6 @@ import {
   type ResourceLimits,
   type Runtime,
 } from './runtime.js';
-import { gzipSessionTar } from './session-archive.js';
 
 export type DockerRuntimeOptions = DockerSettings & {
   readonly socketPath?: string;
@@ -55,6 +55,8 @@ export class DockerRuntime implements Runtime {
   private rules: IptablesRule[] | undefined;
   private isolated = false;
   private cgroupDriver: string | undefined;
+  /** The VOLUMEs the helper image declares (looked up once). */
+  private helperVolumes: Promise<Record<string, unknown> | null> | undefined;
 
   constructor(private readonly options: DockerRuntimeOptions) {
     this.docker = new Docker(options.socketPath ? { socketPath: options.socketPath } : {});
@@ -205,7 +207,8 @@ export class DockerRuntime implements Runtime {
     await this.ensureNetwork(names.network(spec.instanceId), networkCreateOptions(spec.instanceId));
     await this.ensureVolume(spec.instanceId);
     await this.removeContainers(spec.instanceId);
-    const container = await this.docker.createContainer(containerCreateOptions(spec, this.options));
+    const volumes = (await this.docker.getImage(spec.artifact).inspect()).Config.Volumes;
+    const container = await this.docker.createContainer(containerCreateOptions(spec, this.options, volumes));
     await container.start();
   }
 
@@ -271,7 +274,12 @@ export class DockerRuntime implements Runtime {
   async remove(instanceId: string, options: { keepData: boolean }): Promise<void> {
     await this.removeContainers(instanceId);
     await this.ignoreMissing(() => this.docker.getNetwork(names.network(instanceId)).remove());
-    if (!options.keepData) await this.ignoreMissing(() => this.docker.getVolume(names.volume(instanceId)).remove());
+    if (!options.keepData) {
+      await this.ignoreMissing(() => this.docker.getVolume(names.volume(instanceId)).remove());
+      // Anything else labelled with the instance (volumes of VOLUMEs its images declared) goes too.
+      const { Volumes: leftovers } = await this.docker.listVolumes({ filters: { label: [`${LABELS.instance}=${instanceId}`] } });
+      for (const volume of leftovers ?? []) await this.ignoreMissing(() => this.docker.getVolume(volume.Name).remove());
+    }
     const images = await this.docker.listImages({ filters: { label: [`${LABELS.instance}=${instanceId}`] } });
     for (const image of images) await this.ignoreMissing(() => this.docker.getImage(image.Id).remove({ force: true }));
   }
@@ -310,34 +318,30 @@ export class DockerRuntime implements Runtime {
   }
 
   async clearSessions(instanceId: string): Promise<void> {
-    const helper = await this.docker.createContainer({
-      Image: this.options.helperImage,
-      Cmd: ['sh', '-c', `rm -rf ${DATA_DIR}/sessions`],
-      User: BOT_USER,
-      HostConfig: { Mounts: [{ Type: 'volume', Source: names.volume(instanceId), Target: DATA_DIR }], NetworkMode: 'none', CapDrop: ['ALL'] },
-      Labels: { [LABELS.managed]: 'helper' },
-    });
+    const helper = await this.createHelper(instanceId, { Cmd: ['sh', '-c', `rm -rf ${DATA_DIR}/sessions`], User: BOT_USER });
     try {
       await helper.start();
       const result = (await helper.wait()) as { StatusCode: number };
       if (result.StatusCode !== 0) throw new Error(`could not clear the sessions of ${instanceId}`);
     } finally {
-      await helper.remove({ force: true });
+      await helper.remove({ force: true, v: true });
     }
   }
 
-  async exportSessions(instanceId: string): Promise<Buffer | undefined> {
+  async exportSessions<T>(instanceId: string, consume: (tar: Readable) => Promise<T>): Promise<T | undefined> {
     return this.withVolumeHelper(instanceId, async (helper) => {
+      let archive: Readable;
       try {
-        return await gzipSessionTar((await helper.getArchive({ path: `${DATA_DIR}/sessions` })) as AsyncIterable<unknown>);
+        archive = (await helper.getArchive({ path: `${DATA_DIR}/sessions` })) as Readable;
       } catch (error) {
         if (isNotFound(error)) return undefined;
         throw error;
       }
+      return consume(archive);
     });
   }
 
-  async importSessions(instanceId: string, tar: Buffer): Promise<void> {
+  async importSessions(instanceId: string, tar: Readable): Promise<void> {
     await this.clearSessions(instanceId);
     // The archive's entries carry the bot's uid/gid, which the engine keeps when it extracts them.
     await this.withVolumeHelper(instanceId, (helper) => helper.putArchive(tar, { path: DATA_DIR }));
@@ -345,18 +349,39 @@ export class DockerRuntime implements Runtime {
 
   /** A created (never started) container with the instance's volume, to read or write it through the archive API. */
   private async withVolumeHelper<T>(instanceId: string, work: (helper: Docker.Container) => Promise<T>): Promise<T> {
-    const helper = await this.docker.createContainer({
-      Image: this.options.helperImage,
-      Cmd: ['true'],
-      User: BOT_USER,
-      HostConfig: { Mounts: [{ Type: 'volume', Source: names.volume(instanceId), Target: DATA_DIR }], NetworkMode: 'none', CapDrop: ['ALL'] },
-      Labels: { [LABELS.managed]: 'helper' },
-    });
+    const helper = await this.createHelper(instanceId, { Cmd: ['true'], User: BOT_USER });
     try {
       return await work(helper);
     } finally {
-      await helper.remove({ force: true });
+      await helper.remove({ force: true, v: true });
     }
+  }
+
+  /**
+   * A one-off container of the helper image with the instance's volume on /data. VOLUMEs the image declares get
+   * labelled anonymous volumes (never unlabelled ones that escape disk accounting), removed with the helper.
+   */
+  private async createHelper(instanceId: string, options: { Cmd: string[]; User: string; CapAdd?: string[] }): Promise<Docker.Container> {
+    this.helperVolumes ??= this.docker
+      .getImage(this.options.helperImage)
+      .inspect()
+      .then((image) => image.Config.Volumes ?? null);
+    const declared = await this.helperVolumes.catch((error: unknown) => {
+      this.helperVolumes = undefined;
+      throw error;
+    });
+    return this.docker.createContainer({
+      Image: this.options.helperImage,
+      Cmd: options.Cmd,
+      User: options.User,
+      HostConfig: {
+        Mounts: [{ Type: 'volume', Source: names.volume(instanceId), Target: DATA_DIR }, ...declaredVolumeMounts(declared, instanceId, [DATA_DIR])],
+        NetworkMode: 'none',
+        CapDrop: ['ALL'],
+        ...(options.CapAdd ? { CapAdd: options.CapAdd } : {}),
+      },
+      Labels: { [LABELS.managed]: 'helper', [LABELS.instance]: instanceId },
+    });
   }
 
   async readFile(instanceId: string, name: string, maxBytes: number): Promise<Buffer | undefined> {
@@ -446,7 +471,7 @@ export class DockerRuntime implements Runtime {
     for (const info of containers) {
       const container = this.docker.getContainer(info.Id);
       await this.ignoreMissing(() => container.stop({ t: this.options.stopTimeoutSeconds }).catch((e) => (isNotModified(e) ? undefined : Promise.reject(e))));
-      await this.ignoreMissing(() => container.remove({ force: true }));
+      await this.ignoreMissing(() => container.remove({ force: true, v: true }));
     }
   }
 
@@ -473,19 +498,13 @@ export class DockerRuntime implements Runtime {
       if (!isNotFound(error)) throw error;
     }
     await this.docker.createVolume({ Name: name, Labels: { [LABELS.managed]: 'true', [LABELS.instance]: instanceId } });
-    const helper = await this.docker.createContainer({
-      Image: this.options.helperImage,
-      Cmd: ['chown', BOT_USER, DATA_DIR],
-      User: '0:0',
-      HostConfig: { Mounts: [{ Type: 'volume', Source: name, Target: DATA_DIR }], NetworkMode: 'none', CapDrop: ['ALL'], CapAdd: ['CHOWN'] },
-      Labels: { [LABELS.managed]: 'helper' },
-    });
+    const helper = await this.createHelper(instanceId, { Cmd: ['chown', BOT_USER, DATA_DIR], User: '0:0', CapAdd: ['CHOWN'] });
     try {
       await helper.start();
       const result = (await helper.wait()) as { StatusCode: number };
       if (result.StatusCode !== 0) throw new Error(`could not prepare the data volume of ${instanceId}`);
     } finally {
-      await helper.remove({ force: true });
+      await helper.remove({ force: true, v: true });
     }
   }
 

@@ -35,6 +35,23 @@ describe(containerCreateOptions.name, () => {
     expect(options.HostConfig?.Binds).toBeUndefined();
   });
 
+  it('gives the VOLUMEs an image declares labelled volumes of the instance (never unlabelled ones), /data left as it is', () => {
+    const options = containerCreateOptions(spec, { pidsLimit: 256, maxRestarts: 5 }, { '/data': {}, '/var/cache/bot': {} });
+    expect(options.HostConfig?.Mounts).toEqual([
+      { Type: 'volume', Source: 'zd-data-ins_abc', Target: '/data' },
+      {
+        Type: 'volume',
+        Source: '',
+        Target: '/var/cache/bot',
+        VolumeOptions: {
+          NoCopy: false,
+          Labels: { 'zapdeploy.managed': 'true', 'zapdeploy.instance': 'ins_abc' },
+          DriverConfig: { Name: 'local', Options: {} },
+        },
+      },
+    ]);
+  });
+
   it('trusts an extra CA bundle read-only when configured', () => {
     const options = containerCreateOptions(spec, { pidsLimit: 256, maxRestarts: 5, caFile: '/etc/ssl/corp.pem' });
     expect(options.Env).toContain('NODE_EXTRA_CA_CERTS=/etc/zapdeploy/ca.crt');

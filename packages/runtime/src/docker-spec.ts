@@ -39,8 +39,33 @@ export function hostLimits(limits: ResourceLimits) {
   return { Memory: memory, MemorySwap: memory, NanoCpus: limits.cpuMillis * 1_000_000 };
 }
 
+/**
+ * Mounts for the VOLUMEs an image declares (other than the paths we mount): without them Docker creates anonymous,
+ * unlabelled volumes that disk accounting never sees and that outlive their container. These are anonymous too
+ * (removed with the container) but labelled with the instance, so they are measured and cleaned up with it.
+ */
+export function declaredVolumeMounts(
+  declared: Readonly<Record<string, unknown>> | null | undefined,
+  instanceId: string,
+  mounted: readonly string[],
+): Docker.MountSettings[] {
+  return Object.keys(declared ?? {})
+    .filter((target) => !mounted.includes(target.replace(/\/+$/, '')))
+    .sort()
+    .map((target) => ({
+      Type: 'volume' as const,
+      Source: '', // anonymous: removed with its container
+      Target: target,
+      VolumeOptions: { NoCopy: false, Labels: { [LABELS.managed]: 'true', [LABELS.instance]: instanceId }, DriverConfig: { Name: 'local', Options: {} } },
+    }));
+}
+
 /** The create options of an instance's container: non-root, no capabilities, plan limits, own network, /data volume. */
-export function containerCreateOptions(spec: InstanceSpec, settings: DockerSettings): Docker.ContainerCreateOptions {
+export function containerCreateOptions(
+  spec: InstanceSpec,
+  settings: DockerSettings,
+  imageVolumes?: Readonly<Record<string, unknown>> | null,
+): Docker.ContainerCreateOptions {
   const env = { ...spec.env, ...(settings.caFile ? { NODE_EXTRA_CA_CERTS: CA_PATH_IN_CONTAINER } : {}) };
   return {
     name: names.container(spec.instanceId),
@@ -66,6 +91,7 @@ export function containerCreateOptions(spec: InstanceSpec, settings: DockerSetti
       Mounts: [
         { Type: 'volume', Source: names.volume(spec.instanceId), Target: DATA_DIR },
         ...(settings.caFile ? [{ Type: 'bind' as const, Source: settings.caFile, Target: CA_PATH_IN_CONTAINER, ReadOnly: true }] : []),
+        ...declaredVolumeMounts(imageVolumes, spec.instanceId, [DATA_DIR, CA_PATH_IN_CONTAINER]),
       ],
       RestartPolicy: { Name: 'on-failure', MaximumRetryCount: settings.maxRestarts },
       LogConfig: { Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '2' } },

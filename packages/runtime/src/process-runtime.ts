@@ -2,6 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { cp, lstat, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import tar from 'tar-fs';
 import { LineSplitter } from './line-splitter.js';
 import {
@@ -14,7 +16,6 @@ import {
   type ResourceLimits,
   type Runtime,
 } from './runtime.js';
-import { gzipSessionTar } from './session-archive.js';
 
 export type ProcessRuntimeOptions = {
   readonly rootDir: string;
@@ -181,23 +182,18 @@ export class ProcessRuntime implements Runtime {
     await rm(path.resolve(this.options.rootDir, 'data', instanceId, 'sessions'), { recursive: true, force: true });
   }
 
-  async exportSessions(instanceId: string): Promise<Buffer | undefined> {
+  async exportSessions<T>(instanceId: string, consume: (tar: Readable) => Promise<T>): Promise<T | undefined> {
     const data = path.resolve(this.options.rootDir, 'data', instanceId);
     const exists = await lstat(path.join(data, 'sessions')).catch(() => undefined);
     if (!exists?.isDirectory()) return undefined;
-    return gzipSessionTar(tar.pack(data, { entries: ['sessions'] }));
+    return consume(Readable.from(tar.pack(data, { entries: ['sessions'] })));
   }
 
-  async importSessions(instanceId: string, archive: Buffer): Promise<void> {
+  async importSessions(instanceId: string, archive: Readable): Promise<void> {
     await this.clearSessions(instanceId);
     const data = path.resolve(this.options.rootDir, 'data', instanceId);
     await mkdir(data, { recursive: true });
-    const extract = tar.extract(data, { dmode: 0o700, fmode: 0o600 });
-    await new Promise<void>((resolve, reject) => {
-      extract.on('finish', resolve);
-      extract.on('error', reject);
-      extract.end(archive);
-    });
+    await pipeline(archive, tar.extract(data, { dmode: 0o700, fmode: 0o600 }));
   }
 
   async readFile(instanceId: string, name: string, maxBytes: number): Promise<Buffer | undefined> {

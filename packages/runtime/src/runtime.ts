@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { Observation } from '@zapdeploy/domain';
 
 export type ResourceLimits = {
@@ -83,10 +84,13 @@ export interface Runtime {
   list(): Promise<string[]>;
   /** Deletes the WhatsApp session folders kept on the instance's volume (the bot must be stopped). */
   clearSessions(instanceId: string): Promise<void>;
-  /** The WhatsApp session folders on the instance's volume as a .tar.gz of `sessions/…`; undefined when there are none. */
-  exportSessions(instanceId: string): Promise<Buffer | undefined>;
-  /** Replaces the session folders with a checked archive (an uncompressed tar from normalizeSessionArchive); the bot must be stopped. */
-  importSessions(instanceId: string, tar: Buffer): Promise<void>;
+  /**
+   * Hands `consume` the WhatsApp session folders on the instance's volume as a tar stream of `sessions/…` (read while
+   * it runs) and returns what it returns; undefined when there are none.
+   */
+  exportSessions<T>(instanceId: string, consume: (tar: Readable) => Promise<T>): Promise<T | undefined>;
+  /** Replaces the session folders with a checked archive (a tar stream of normalizeSessionArchive's output); the bot must be stopped. */
+  importSessions(instanceId: string, tar: Readable): Promise<void>;
   /** A small file from the bot's app directory (e.g. BuilderBot's bot.qr.png); undefined when absent or too big. */
   readFile(instanceId: string, name: string, maxBytes: number): Promise<Buffer | undefined>;
   /** Removes the instance's build artifacts except `keep` (the live one and the one before it). */

@@ -1,9 +1,20 @@
-import { Readable } from 'node:stream';
-import { createGunzip, gunzipSync, gzipSync } from 'node:zlib';
+import { PassThrough, Readable, Transform, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip, createGzip } from 'node:zlib';
 import tarStream from 'tar-stream';
 
-/** Limits of a WhatsApp session backup: Chromium profiles (whatsapp-web.js) are the big ones. */
-export const SESSION_ARCHIVE_LIMITS = { maxCompressedBytes: 64 * 1024 * 1024, maxBytes: 256 * 1024 * 1024, maxEntries: 20_000 } as const;
+/**
+ * Limits of a WhatsApp session archive: its compressed size, what it may expand to (Chromium profiles of
+ * whatsapp-web.js are the big ones) and how many entries it may hold.
+ */
+export type SessionArchiveLimits = { readonly maxCompressedBytes: number; readonly maxBytes: number; readonly maxEntries: number };
+
+/** The limits for a given compressed cap: an archive may expand to four times it. */
+export function sessionArchiveLimits(maxCompressedBytes: number): SessionArchiveLimits {
+  return { maxCompressedBytes, maxBytes: maxCompressedBytes * 4, maxEntries: 20_000 };
+}
+
+export const SESSION_ARCHIVE_LIMITS = sessionArchiveLimits(64 * 1024 * 1024);
 
 const BOT_UID = 1000;
 
@@ -14,49 +25,109 @@ export class SessionArchiveError extends Error {
   }
 }
 
-/**
- * Checks a session backup a user uploads (.tar.gz) and re-packs it for the instance's volume: only files and
- * folders, every path under `sessions/` (archives of the folder's content are moved under it), none absolute or
- * climbing out with `..`, owned by the bot's user with private modes; links and devices are left out.
- * Returns an uncompressed tar to extract at `/data`.
- */
-export async function normalizeSessionArchive(gzipped: Buffer, limits = SESSION_ARCHIVE_LIMITS): Promise<Buffer> {
-  if (gzipped.length > limits.maxCompressedBytes) throw new SessionArchiveError('too_big');
-  let tar: Buffer;
-  try {
-    tar = gunzipSync(gzipped, { maxOutputLength: limits.maxBytes + 1024 * 1024 });
-  } catch (error) {
-    throw new SessionArchiveError((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' ? 'too_big' : 'not_gzip');
-  }
-  const entries = await readEntries(tar, limits);
-  const files = entries.filter((entry) => entry.type === 'file');
-  if (files.length === 0) throw new SessionArchiveError('empty');
-  const pack = tarStream.pack();
-  const folders = new Set<string>(['sessions/']);
-  for (const entry of entries) {
-    const parts = entry.path.split('/');
-    for (let i = 1; i < parts.length; i++) folders.add(`${parts.slice(0, i).join('/')}/`);
-    if (entry.type === 'directory') folders.add(`${entry.path}/`);
-  }
-  for (const folder of [...folders].sort()) pack.entry({ name: folder, type: 'directory', mode: 0o700, uid: BOT_UID, gid: BOT_UID });
-  for (const file of files) pack.entry({ name: file.path, type: 'file', mode: 0o600, uid: BOT_UID, gid: BOT_UID, mtime: file.mtime }, file.data);
-  pack.finalize();
-  const chunks: Buffer[] = [];
-  for await (const chunk of pack) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
+/** Passes bytes through until more than `max` went by, then fails with `too_big`. */
+export function byteLimit(max: number, onBytes?: (total: number) => void): Transform {
+  let total = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback: TransformCallback) {
+      total += chunk.length;
+      onBytes?.(total);
+      callback(total > max ? new SessionArchiveError('too_big') : null, total > max ? undefined : chunk);
+    },
+  });
 }
 
-/** A tar stream of `sessions/…` (as read from the volume) as a .tar.gz for download. */
-export async function gzipSessionTar(tar: AsyncIterable<unknown>, maxBytes = SESSION_ARCHIVE_LIMITS.maxBytes): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const data of tar) {
-    const chunk = data as Buffer;
-    size += chunk.length;
-    if (size > maxBytes) throw new SessionArchiveError('too_big');
-    chunks.push(chunk);
-  }
-  return gzipSync(Buffer.concat(chunks));
+/**
+ * Checks a session backup a user uploads (.tar.gz) while it streams in, and re-packs it for the instance's
+ * volume: only files and folders, every path under `sessions/` (archives of the folder's content are moved
+ * under it), none absolute or climbing out with `..`, owned by the bot's user with private modes; links and
+ * devices are left out. Returns the re-packed archive, gzipped, as a stream that fails with a
+ * SessionArchiveError as soon as the upload breaks a rule: nothing is ever held whole, and a gzip bomb is
+ * inflated only up to `limits.maxBytes`.
+ */
+export function normalizeSessionArchive(source: Readable | Buffer, limits: SessionArchiveLimits = SESSION_ARCHIVE_LIMITS): Readable {
+  const input = Buffer.isBuffer(source) ? Readable.from([source]) : source;
+  const pack = tarStream.pack();
+  const output = new PassThrough();
+  const gunzip = createGunzip();
+  const extract = tarStream.extract();
+  let failedStage: 'gzip' | 'tar' | undefined;
+  gunzip.on('error', () => {
+    failedStage ??= 'gzip';
+  });
+  extract.on('error', () => {
+    failedStage ??= 'tar';
+  });
+  const folders = new Set<string>();
+  let entries = 0;
+  let files = 0;
+  const addFolders = (path: string, includeSelf: boolean) => {
+    const parts = path.split('/');
+    for (let i = 1; i <= parts.length - (includeSelf ? 0 : 1); i++) {
+      const folder = `${parts.slice(0, i).join('/')}/`;
+      if (folders.has(folder)) continue;
+      folders.add(folder);
+      pack.entry({ name: folder, type: 'directory', mode: 0o700, uid: BOT_UID, gid: BOT_UID });
+    }
+  };
+  extract.on('entry', (header, stream, next) => {
+    stream.on('error', () => undefined); // the refusal is reported once, by the pipeline
+    try {
+      entries += 1;
+      if (entries > limits.maxEntries) throw new SessionArchiveError('too_big');
+      const type = header.type === 'file' || header.type === 'contiguous-file' ? 'file' : header.type === 'directory' ? 'directory' : undefined;
+      if (!type) {
+        stream.on('end', () => next());
+        stream.resume();
+        return;
+      }
+      const path = safePath(header.name);
+      if (type === 'directory') {
+        addFolders(path, true);
+        stream.on('end', () => next());
+        stream.resume();
+        return;
+      }
+      addFolders(path, false);
+      files += 1;
+      const sink = pack.entry(
+        { name: path, type: 'file', size: header.size, mode: 0o600, uid: BOT_UID, gid: BOT_UID, ...(header.mtime ? { mtime: header.mtime } : {}) },
+        (error) => (error ? extract.destroy(error) : next()),
+      );
+      sink.on('error', () => undefined);
+      stream.pipe(sink);
+    } catch (error) {
+      stream.resume();
+      extract.destroy(error as Error);
+    }
+  });
+  pipeline(input, byteLimit(limits.maxCompressedBytes), gunzip, byteLimit(limits.maxBytes), extract)
+    .then(() => {
+      if (files === 0) throw new SessionArchiveError('empty');
+      pack.finalize();
+    })
+    .catch((error: unknown) => {
+      const refused =
+        error instanceof SessionArchiveError
+          ? error
+          : failedStage === 'gzip'
+            ? new SessionArchiveError('not_gzip')
+            : failedStage === 'tar'
+              ? new SessionArchiveError('not_tar')
+              : (error as Error);
+      pack.destroy(refused);
+      output.destroy(refused);
+    });
+  pack.on('error', (error) => output.destroy(error));
+  pack.pipe(createGzip()).pipe(output);
+  return output;
+}
+
+/** A tar stream of `sessions/…` (as read from the volume) as a .tar.gz stream for download, failing past `maxBytes`. */
+export function gzipSessionTar(tar: Readable, maxBytes = SESSION_ARCHIVE_LIMITS.maxBytes): Readable {
+  const output = new PassThrough();
+  pipeline(tar, byteLimit(maxBytes), createGzip(), output).catch((error: unknown) => output.destroy(error as Error));
+  return output;
 }
 
 /** The paths of the files in a .tar.gz (tests and checks). */
@@ -78,39 +149,6 @@ export async function listArchive(gzipped: Buffer): Promise<Map<string, Buffer>>
   Readable.from(gzipped).pipe(createGunzip()).pipe(extract);
   await done;
   return files;
-}
-
-type Entry = { path: string; type: 'file' | 'directory'; data: Buffer; mtime: Date | undefined };
-
-async function readEntries(tar: Buffer, limits: typeof SESSION_ARCHIVE_LIMITS): Promise<Entry[]> {
-  const entries: Entry[] = [];
-  let total = 0;
-  const extract = tarStream.extract();
-  const done = new Promise<void>((resolve, reject) => {
-    extract.on('entry', (header, stream, next) => {
-      const chunks: Buffer[] = [];
-      stream.on('data', (data: unknown) => {
-        const chunk = data as Buffer;
-        total += chunk.length;
-        if (total <= limits.maxBytes) chunks.push(chunk);
-      });
-      stream.on('end', () => {
-        try {
-          if (entries.length >= limits.maxEntries || total > limits.maxBytes) throw new SessionArchiveError('too_big');
-          const type = header.type === 'file' || header.type === 'contiguous-file' ? 'file' : header.type === 'directory' ? 'directory' : undefined;
-          if (type) entries.push({ path: safePath(header.name), type, data: Buffer.concat(chunks), mtime: header.mtime });
-          next();
-        } catch (error) {
-          reject(error);
-        }
-      });
-    });
-    extract.on('finish', resolve);
-    extract.on('error', () => reject(new SessionArchiveError('not_tar')));
-  });
-  Readable.from(tar).pipe(extract);
-  await done;
-  return entries;
 }
 
 /** `sessions/a/b` from `sessions/a/b`, `./a/b` or `a/b`; refuses absolute paths and `..`. */

@@ -1,8 +1,11 @@
-import { Readable } from 'node:stream';
 import type { Request, Response } from 'express';
+import { readBody } from '../http/body-parser.js';
+import { HttpProblem } from '../http/http-problem.js';
 import { hasMessage } from '../http/messages.js';
 import { sendProblem } from '../http/problem.filter.js';
 import type { Auth } from './better-auth.js';
+
+const AUTH_BODY_LIMIT = 64 * 1024;
 
 /**
  * Serves Better Auth under /api/auth through the Fetch API, turning its JSON errors into RFC 9457
@@ -10,19 +13,26 @@ import type { Auth } from './better-auth.js';
  */
 export function authBridge(auth: Auth, publicUrl: string) {
   return async (request: Request, response: Response) => {
+    const hasBody = request.method !== 'GET' && request.method !== 'HEAD';
+    let body: Buffer | undefined;
+    if (hasBody) {
+      // Sign-in and sign-up bodies are a few hundred bytes: read at most this much, refuse more (413) unread.
+      try {
+        body = await readBody(request, AUTH_BODY_LIMIT);
+      } catch (error) {
+        if (!(error instanceof HttpProblem)) throw error;
+        sendProblem(response, request, { status: error.status, code: error.code });
+        return;
+      }
+    }
     const url = new URL(request.originalUrl, publicUrl);
     const headers = new Headers();
     for (const [name, value] of Object.entries(request.headers)) {
+      if (name === 'content-length' || name === 'transfer-encoding') continue; // the body is passed whole
       if (Array.isArray(value)) for (const item of value) headers.append(name, item);
       else if (value !== undefined) headers.set(name, value);
     }
-    const hasBody = request.method !== 'GET' && request.method !== 'HEAD';
-    const fetchRequest = new Request(url, {
-      method: request.method,
-      headers,
-      body: hasBody ? (Readable.toWeb(request) as ReadableStream) : undefined,
-      duplex: 'half',
-    } as RequestInit);
+    const fetchRequest = new Request(url, { method: request.method, headers, body: body && body.length > 0 ? new Uint8Array(body) : undefined });
     const answer = await auth.handler(fetchRequest);
     if (answer.status >= 400 && answer.headers.get('content-type')?.includes('application/json')) {
       const body = (await answer.json().catch(() => ({}))) as { code?: string; message?: string; params?: Record<string, string | number> };

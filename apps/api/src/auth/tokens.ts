@@ -9,3 +9,4 @@ export const GITHUB_WEBHOOK_SECRET = Symbol('GITHUB_WEBHOOK_SECRET');
 export const WEBHOOK_DELIVERIES = Symbol('WEBHOOK_DELIVERIES');
 export const BILLING = Symbol('BILLING');
 export const PAYMENTS = Symbol('PAYMENTS');
+export const SESSION_ARCHIVES = Symbol('SESSION_ARCHIVES');

@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Logger, Res } from '@nestjs/common';
 import type { ReadinessCheck } from '@zapdeploy/infra';
 import type { Response } from 'express';
 import { Public } from '../auth/public.decorator.js';
@@ -8,6 +8,8 @@ const CHECK_TIMEOUT_MS = 2_000;
 
 @Controller('api')
 export class HealthController {
+  private readonly logger = new Logger('readiness');
+
   constructor(@Inject(READINESS) private readonly checks: readonly ReadinessCheck[]) {}
 
   @Get('health')
@@ -16,7 +18,7 @@ export class HealthController {
     return { status: 'ok' as const };
   }
 
-  /** 200 when the database, the bus and the log store all answer; 503 naming what does not. */
+  /** 200 when the database, the bus and the log store all answer; 503 naming what does not (`unavailable`, no details). */
   @Get('ready')
   @Public()
   async ready(@Res({ passthrough: true }) response: Response) {
@@ -26,7 +28,9 @@ export class HealthController {
           await withTimeout(check(), CHECK_TIMEOUT_MS);
           return [name, 'ok'] as const;
         } catch (error) {
-          return [name, error instanceof Error ? error.message : 'failed'] as const;
+          // The reason stays in the server's log: driver messages name hosts, ports and users.
+          this.logger.warn(`readiness: ${name} failed: ${error instanceof Error ? error.message : String(error)}`);
+          return [name, 'unavailable'] as const;
         }
       }),
     );

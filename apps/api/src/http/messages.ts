@@ -181,6 +181,21 @@ const catalog: Catalog = {
     en: 'This file is not a session backup we can use (send the .tar.gz downloaded from the dashboard).',
     es: 'Este archivo no es un backup de sesión que podamos usar (envía el .tar.gz descargado en el panel).',
   },
+  session_archive_too_large: {
+    'pt-BR': 'O backup de sessão passa do limite de {maxMb} MB (compactado) ou se expande demais.',
+    en: 'The session backup is over the {maxMb} MB limit (compressed) or expands too much.',
+    es: 'El backup de sesión supera el límite de {maxMb} MB (comprimido) o se expande demasiado.',
+  },
+  session_transfer_expired: {
+    'pt-BR': 'Este backup de sessão expirou. Peça um novo.',
+    en: 'This session backup has expired. Ask for a new one.',
+    es: 'Este backup de sesión ha caducado. Pide uno nuevo.',
+  },
+  too_many_streams: {
+    'pt-BR': 'Conexões ao vivo demais abertas ao mesmo tempo (máximo {max}). Feche outras abas e tente de novo.',
+    en: 'Too many live connections open at once (at most {max}). Close other tabs and try again.',
+    es: 'Demasiadas conexiones en vivo abiertas a la vez (máximo {max}). Cierra otras pestañas e inténtalo de nuevo.',
+  },
   session_backup_not_ready: {
     'pt-BR': 'O backup ainda não está pronto. Tente de novo em instantes.',
     en: 'The backup is not ready yet. Try again in a moment.',

@@ -44,5 +44,8 @@ export function sendProblem(response: Response, request: Request, input: Problem
   const locale = negotiateLocale(request.headers['accept-language']);
   const problem = buildProblem({ ...input, instance: input.instance ?? request.originalUrl }, locale);
   for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
+  // A body still on its way (refused before it was read) is not read: the connection closes after the answer.
+  const hasBody = request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
+  if (hasBody && !request.complete) response.setHeader('connection', 'close');
   response.status(problem.status).setHeader('content-type', PROBLEM_CONTENT_TYPE).setHeader('content-language', locale).send(JSON.stringify(problem));
 }

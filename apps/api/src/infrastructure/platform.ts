@@ -13,7 +13,15 @@ import {
   UserRepository,
   WebhookDeliveryRepository,
 } from '@zapdeploy/db';
-import { type Infrastructure, openInfrastructure, paymentsServiceToken, type ReadinessCheck } from '@zapdeploy/infra';
+import {
+  type Infrastructure,
+  openInfrastructure,
+  Periodic,
+  paymentsServiceToken,
+  type ReadinessCheck,
+  type SessionArchiveStore,
+  sweepSessionArchives,
+} from '@zapdeploy/infra';
 import type { LogStore } from '@zapdeploy/logstore';
 import type { MessageBus } from '@zapdeploy/messaging';
 import type { Redis } from 'ioredis';
@@ -49,10 +57,14 @@ export type Platform = {
   readonly guests: Guests;
   readonly billing: BillingRepository;
   readonly sessionTransfers: SessionTransferRepository;
+  readonly sessionArchives: SessionArchiveStore;
   readonly payments: PaymentsClient;
   readonly readiness: readonly ReadinessCheck[];
   close(): Promise<void>;
 };
+
+/** An archive file without its transfer row is kept this long (an upload writes the file, then the row). */
+const ARCHIVE_SWEEP_GRACE_MS = 10 * 60_000;
 
 export type PlatformOverrides = {
   readonly mailer?: Mailer;
@@ -94,7 +106,7 @@ export async function openPlatform(config: ApiConfig, overrides: PlatformOverrid
   const github = new GithubAccess(config.github, auth, (userId) => users.linkedAccountId(userId, 'github'));
   if (config.superAdmins.length > 0) await users.grantFlagsByEmail(config.superAdmins, ['admin.flags']);
 
-  const sessionTransfers = new SessionTransferRepository(db, new SecretBox(secret, 'session-archive'));
+  const sessionTransfers = new SessionTransferRepository(db);
   const payments = new PaymentsClient(overrides.paymentsUrl ?? config.paymentsUrl, paymentsServiceToken(secret));
   const instanceService = new InstanceService({
     db,
@@ -104,6 +116,8 @@ export async function openPlatform(config: ApiConfig, overrides: PlatformOverrid
     audit,
     idempotency: new IdempotencyRepository(db),
     sessions: sessionTransfers,
+    sessionArchives: infrastructure.sessionArchives,
+    sessionTransferTtlMs: config.infra.sessionTransferTtlMs,
     billingEnforced: config.publicSignups,
     schedulePlanChange: (instanceId, planId) => payments.changePlan(instanceId, planId),
     githubInstallationFor: (userId, repoUrl) => github.installationFor(userId, repoUrl),
@@ -125,6 +139,13 @@ export async function openPlatform(config: ApiConfig, overrides: PlatformOverrid
   guests.start();
   const billingEvents = new BillingEvents({ bus, instances: instanceService, users, logStore, mailer, publicUrl: config.publicUrl, log });
   await billingEvents.start();
+  // Expired and replaced session archives are deleted; so are files a crash left without a transfer.
+  const sweep = new Periodic(
+    () => sweepSessionArchives(sessionTransfers, infrastructure.sessionArchives, ARCHIVE_SWEEP_GRACE_MS),
+    Math.min(60_000, config.infra.sessionTransferTtlMs),
+    (error) => log(`session archive sweep: ${String(error)}`),
+  );
+  sweep.start();
 
   return {
     config,
@@ -150,6 +171,7 @@ export async function openPlatform(config: ApiConfig, overrides: PlatformOverrid
     }),
     billing: new BillingRepository(db),
     sessionTransfers,
+    sessionArchives: infrastructure.sessionArchives,
     payments,
     tokenService: new TokenService(tokens, audit),
     guests,
@@ -157,6 +179,7 @@ export async function openPlatform(config: ApiConfig, overrides: PlatformOverrid
     logStore,
     close: async () => {
       await guests?.stop();
+      await sweep.stop();
       await billingEvents.stop();
       if (!overrides.infrastructure) await infrastructure.close();
     },

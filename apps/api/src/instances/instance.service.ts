@@ -25,6 +25,7 @@ import {
   planAction,
 } from '@zapdeploy/domain';
 import { normalizeRepoUrl } from '@zapdeploy/github';
+import type { SessionArchiveStore } from '@zapdeploy/infra';
 import type { Principal } from '../http/request-context.js';
 import { toDeploymentDto, toInstanceDto } from './instance.mapper.js';
 
@@ -36,6 +37,10 @@ export type InstanceServiceDeps = {
   readonly audit: AuditRepository;
   readonly idempotency: IdempotencyRepository;
   readonly sessions: SessionTransferRepository;
+  /** Where session archives are stored (a replaced transfer's archive is removed). */
+  readonly sessionArchives: SessionArchiveStore;
+  /** How long a session transfer lives. */
+  readonly sessionTransferTtlMs: number;
   /** Publishes a message at once after commit (fast path); the outbox relay still guarantees delivery. */
   readonly publishNow: (message: OutboxMessage) => Promise<void>;
   /** Production plans need payment when the install is public. */
@@ -244,24 +249,50 @@ export class InstanceService {
     return (await this.deps.schedulePlanChange(id, planId)).effective;
   }
 
-  /** A WhatsApp session backup or restore: recorded with a nudge; a worker carries it out on the instance's volume. */
-  async requestSessionTransfer(principal: Principal, id: string, direction: 'backup' | 'restore', archive?: Buffer): Promise<SessionTransfer> {
-    const { instances, audit } = this.deps;
-    return this.withIntent(async (tx, announce) => {
+  /**
+   * Refuses a session restore before its upload is read: the instance must be the caller's, live, and not held
+   * for payment (an unpaid instance gets nothing written to its volume).
+   */
+  async assertCanRestoreSession(principal: Principal, id: string): Promise<void> {
+    const current = await this.deps.instances.findOwned(principal.userId, id);
+    assertSessionTransferAllowed(current, 'restore');
+  }
+
+  /**
+   * A WhatsApp session backup or restore (whose archive is already stored under `archive.id`): recorded with a
+   * nudge, replacing the instance's previous one of the same direction; a worker carries it out on the volume.
+   */
+  async requestSessionTransfer(
+    principal: Principal,
+    id: string,
+    direction: 'backup' | 'restore',
+    archive?: { readonly id: string; readonly bytes: number },
+  ): Promise<SessionTransfer> {
+    const { instances, audit, sessionArchives } = this.deps;
+    const { transfer, replaced } = await this.withIntent(async (tx, announce) => {
       await instances.lockOwner(principal.userId, tx);
       const current = await instances.findOwned(principal.userId, id, tx);
-      if (!current) throw notFound('instance');
-      if (current.desiredState === 'deleted') throw new DomainError('conflict', 'instance_deleted');
-      const transfer = await this.deps.sessions.create(id, direction, archive, tx);
+      assertSessionTransferAllowed(current, direction);
+      const created = await this.deps.sessions.create(
+        {
+          ...(archive ? { id: archive.id, bytes: archive.bytes } : {}),
+          instanceId: id,
+          direction,
+          expiresAt: new Date(Date.now() + this.deps.sessionTransferTtlMs),
+        },
+        tx,
+      );
       await instances.update(principal.userId, id, {}, tx);
       await announce({
         name: InstanceReconcileV1.name,
         version: InstanceReconcileV1.version,
-        payload: { instanceId: id, generation: current.generation + 1, reason: `session_${direction}` },
+        payload: { instanceId: id, generation: (current?.generation ?? 0) + 1, reason: `session_${direction}` },
       });
       await audit.record({ actorId: principal.userId, action: `instance.session_${direction}`, targetType: 'instance', targetId: id }, tx);
-      return transfer;
+      return created;
     });
+    for (const old of replaced) await sessionArchives.remove(old);
+    return transfer;
   }
 
   /** Logs the bot out of WhatsApp: workers delete its session folders and start it again to pair anew. */
@@ -328,4 +359,10 @@ export class InstanceService {
       return toInstanceDto(updated);
     });
   }
+}
+
+function assertSessionTransferAllowed(current: InstanceRecord | undefined, direction: 'backup' | 'restore'): asserts current is InstanceRecord {
+  if (!current) throw notFound('instance');
+  if (current.desiredState === 'deleted') throw new DomainError('conflict', 'instance_deleted');
+  if (direction === 'restore' && isPaymentHold(current.statusReason)) throw new DomainError('payment_required', 'instance_unpaid');
 }

@@ -6,9 +6,11 @@ import { isStreamId, type LogStore, logKeys, type StoredLogEntry } from '@zapdep
 import type { Request, Response } from 'express';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import { LOG_STORE } from '../auth/tokens.js';
+import { HttpProblem } from '../http/http-problem.js';
 import type { Principal } from '../http/request-context.js';
 import { ZodPipe } from '../http/zod-pipe.js';
 import { streamSse, wantsStream } from './sse.js';
+import { StreamLimiter } from './stream-limiter.js';
 
 type LogQuery = typeof routes.instanceLogs.query._zod.output;
 const idPipe = new ZodPipe(routes.instanceLogs.params, 'params');
@@ -21,6 +23,7 @@ export class LogsController {
   constructor(
     @Inject(InstanceRepository) private readonly instances: InstanceRepository,
     @Inject(LOG_STORE) private readonly store: LogStore,
+    @Inject(StreamLimiter) private readonly limiter: StreamLimiter,
   ) {}
 
   @Get('instances/:id/logs')
@@ -32,7 +35,7 @@ export class LogsController {
     @Res() response: Response,
   ) {
     if (!(await this.instances.findOwned(principal.userId, params.id))) throw notFound('instance');
-    await this.serve(logKeys.instance(params.id), query, request, response);
+    await this.serve(principal, logKeys.instance(params.id), query, request, response);
   }
 
   @Get('deployments/:id/logs')
@@ -44,33 +47,48 @@ export class LogsController {
     @Res() response: Response,
   ) {
     if (!(await this.instances.findDeploymentOwned(principal.userId, params.id))) throw notFound('deployment');
-    await this.serve(logKeys.deployment(params.id), query, request, response);
+    await this.serve(principal, logKeys.deployment(params.id), query, request, response);
   }
 
   /** Status changes of the caller's instances, live. */
   @Get('events')
   async events(@CurrentPrincipal() principal: Principal, @Req() request: Request, @Res() response: Response) {
-    await streamSse(request, response, {
-      store: this.store,
-      key: logKeys.userEvents(principal.userId),
-      after: lastEventId(request),
-      backlog: 0,
-      event: (entry) => {
-        const data = JSON.parse(entry.line) as { type?: string };
-        return { name: data.type ?? 'instance.status', data };
-      },
-    });
+    await this.limited(principal, request, () =>
+      streamSse(request, response, {
+        store: this.store,
+        key: logKeys.userEvents(principal.userId),
+        after: lastEventId(request),
+        backlog: 0,
+        event: (entry) => {
+          const data = JSON.parse(entry.line) as { type?: string };
+          return { name: data.type ?? 'instance.status', data };
+        },
+      }),
+    );
   }
 
-  private async serve(key: string, query: LogQuery, request: Request, response: Response): Promise<void> {
+  /** Runs a live stream if the caller (user and IP) is under their limit of open streams; 429 otherwise. */
+  private async limited(principal: Principal, request: Request, stream: () => Promise<void>): Promise<void> {
+    const slot = this.limiter.acquire(principal.userId, request.ip ?? request.socket.remoteAddress ?? 'unknown');
+    if ('refused' in slot) throw new HttpProblem(429, 'too_many_streams', { max: slot.max }, undefined, { 'retry-after': '10' });
+    try {
+      await stream();
+    } finally {
+      slot.release();
+    }
+  }
+
+  private async serve(principal: Principal, key: string, query: LogQuery, request: Request, response: Response): Promise<void> {
     if (wantsStream(request, query.follow)) {
-      await streamSse(request, response, {
-        store: this.store,
-        key,
-        after: lastEventId(request) ?? query.after,
-        backlog: query.limit,
-        event: (entry) => ({ name: 'log', data: { ts: entry.ts, stream: entry.stream, line: entry.line } }),
-      });
+      await this.limited(principal, request, () =>
+        streamSse(request, response, {
+          store: this.store,
+          key,
+          after: lastEventId(request) ?? query.after,
+          backlog: query.limit,
+          event: (entry) => ({ name: 'log', data: { ts: entry.ts, stream: entry.stream, line: entry.line } }),
+        }),
+      );
       return;
     }
     const items = query.after ? await this.store.read(key, { after: query.after, limit: query.limit }) : await this.store.tail(key, query.limit);

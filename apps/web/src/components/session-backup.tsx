@@ -5,7 +5,7 @@ import { useI18n } from '@/i18n/client';
 import { ApiProblem, api } from '@/lib/api';
 import { ProblemAlert } from './problem-alert';
 
-type Transfer = { id: string; direction: 'backup' | 'restore'; status: 'pending' | 'done' | 'failed'; error: string | null };
+type Transfer = { id: string; direction: 'backup' | 'restore'; status: 'pending' | 'done' | 'failed' | 'expired'; error: string | null };
 type Phase = 'idle' | 'backup' | 'backup-ready' | 'backup-none' | 'confirm' | 'restore' | 'restored' | 'failed';
 
 /** Download a backup of the bot's WhatsApp session, and restore one (the bot restarts with it). */

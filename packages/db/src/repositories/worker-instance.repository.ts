@@ -180,6 +180,12 @@ export class WorkerInstanceRepository {
     return rows.length > 0;
   }
 
+  /** Every deployment of an instance (their build logs go with it). */
+  async deploymentIds(instanceId: string): Promise<string[]> {
+    const rows = await this.db.select({ id: deployments.id }).from(deployments).where(eq(deployments.instanceId, instanceId));
+    return rows.map((row) => row.id);
+  }
+
   async deploymentStarted(deploymentId: string, status: 'building' | 'deploying'): Promise<void> {
     await this.db
       .update(deployments)
