@@ -23,6 +23,12 @@ export class TestClient {
     return [...this.cookies.keys()];
   }
 
+  /** The credentials this client sends (Authorization or Cookie), for raw fetch. */
+  headers(): Record<string, string> {
+    if (this.options.token) return { authorization: `Bearer ${this.options.token}` };
+    return this.cookies.size > 0 ? { cookie: this.cookieHeader() } : {};
+  }
+
   /** The Cookie header this client sends (for raw fetch and browsers). */
   cookieHeader(): string {
     return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');

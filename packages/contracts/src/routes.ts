@@ -136,7 +136,14 @@ export const routes = {
     body: z.object({ provider: z.literal('github'), callbackURL: z.string().optional(), errorCallbackURL: z.string().optional() }),
     responses: { 200: { description: 'Where to send the browser', schema: z.object({ url: z.string(), redirect: z.boolean() }) } },
   },
-  signOut: { method: 'post', path: '/api/auth/sign-out', summary: 'Sign out', tag: 'auth', auth: 'user', responses: { 200: { description: 'Signed out' } } },
+  signOut: {
+    method: 'post',
+    path: '/api/auth/sign-out',
+    summary: 'Sign out (ends the session of the cookie sent; without one there is nothing to end, and it still answers 200)',
+    tag: 'auth',
+    auth: 'public',
+    responses: { 200: { description: 'Signed out' } },
+  },
   me: {
     method: 'get',
     path: '/api/v1/me',

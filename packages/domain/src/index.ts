@@ -29,5 +29,5 @@ export {
 export { checkPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, type PasswordProblem } from './password-policy.js';
 export { DEV_PLAN_SLUG, type Plan, type PlanTier } from './plans.js';
 export { type ContainerAction, containerAction, type Observation, statusOfRunning, type Wanted } from './runtime-status.js';
-export { assertScope, TOKEN_MAX_DAYS, TOKEN_SCOPES, type TokenScope } from './token-scopes.js';
+export { assertScope, scopeCovers, TOKEN_MAX_DAYS, TOKEN_SCOPES, type TokenScope } from './token-scopes.js';
 export { type Connection, decodeQrPng, INITIAL_STATE, nextState, QrDetector, type QrFound, type WhatsappState } from './whatsapp/index.js';

@@ -9,9 +9,14 @@ export type TokenScope = (typeof TOKEN_SCOPES)[number];
 
 const RANK: Record<TokenScope, number> = { read: 0, deploy: 1, full: 2 };
 
+/** Whether a caller holding `granted` may do something that needs `required`. */
+export function scopeCovers(granted: TokenScope, required: TokenScope): boolean {
+  return RANK[granted] >= RANK[required];
+}
+
 /** Throws when a caller holding `granted` tries something that needs `required`. */
 export function assertScope(granted: TokenScope, required: TokenScope): void {
-  if (RANK[granted] < RANK[required]) throw new DomainError('forbidden', 'token_scope_insufficient', { scope: required });
+  if (!scopeCovers(granted, required)) throw new DomainError('forbidden', 'token_scope_insufficient', { scope: required });
 }
 
 /** Token lifetimes offered, in days; null: no expiry. */

@@ -6,6 +6,8 @@ import { sendProblem } from '../http/problem.filter.js';
 import type { Auth } from './better-auth.js';
 
 const AUTH_BODY_LIMIT = 64 * 1024;
+/** What Better Auth's endpoints answer to; anything else (TRACE, PUT…) is refused here, before the Fetch API would throw. */
+const AUTH_METHODS = new Set(['GET', 'POST']);
 
 /**
  * Serves Better Auth under /api/auth through the Fetch API, turning its JSON errors into RFC 9457
@@ -13,6 +15,10 @@ const AUTH_BODY_LIMIT = 64 * 1024;
  */
 export function authBridge(auth: Auth, publicUrl: string) {
   return async (request: Request, response: Response) => {
+    if (!AUTH_METHODS.has(request.method)) {
+      sendProblem(response, request, { status: 405, code: 'method_not_allowed' }, { allow: [...AUTH_METHODS].join(', ') });
+      return;
+    }
     const hasBody = request.method !== 'GET' && request.method !== 'HEAD';
     let body: Buffer | undefined;
     if (hasBody) {

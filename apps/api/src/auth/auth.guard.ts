@@ -1,6 +1,6 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { assertScope, type TokenScope } from '@zapdeploy/domain';
+import { assertScope, scopeCovers, type TokenScope } from '@zapdeploy/domain';
 import { HttpProblem } from '../http/http-problem.js';
 import type { ApiRequest } from '../http/request-context.js';
 import { isTrustedRequestOrigin } from './origin-check.js';
@@ -35,7 +35,10 @@ export class AuthGuard implements CanActivate {
     }
     if (principal) {
       const declared = this.reflector.getAllAndOverride<TokenScope | undefined>(REQUIRED_SCOPE, [context.getHandler(), context.getClass()]);
-      assertScope(principal.scope, declared ?? (SAFE_METHODS.has(request.method) ? 'read' : 'full'));
+      const required = declared ?? (SAFE_METHODS.has(request.method) ? 'read' : 'full');
+      // A public route is open to anyone: a token too narrow for it only stops counting as its owner there.
+      if (!isPublic) assertScope(principal.scope, required);
+      else if (!scopeCovers(principal.scope, required)) delete request.principal;
     }
     return true;
   }

@@ -22,9 +22,12 @@ export class GithubAccess {
     return this.config.app?.slug ? `${this.config.webUrl}/apps/${this.config.app.slug}/installations/new` : null;
   }
 
-  /** Repositories the user can pick; throws when GitHub is not set up or not connected. */
+  /**
+   * Repositories the user can pick; throws when GitHub is not set up or not connected. An install without a
+   * GitHub App has no such list (404: a fact of this install, not a failure to retry).
+   */
   async repositories(userId: string): Promise<GithubRepo[]> {
-    if (!this.config.app || !this.config.oauth) throw new DomainError('unavailable', 'github_not_configured');
+    if (!this.config.app || !this.config.oauth) throw new DomainError('not_found', 'github_not_configured');
     return this.client.userRepositories(await this.userToken(userId));
   }
 

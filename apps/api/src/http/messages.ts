@@ -22,6 +22,11 @@ const catalog: Catalog = {
     es: 'Solicitud rechazada: origen no confiable.',
   },
   account_suspended: { 'pt-BR': 'Esta conta está suspensa.', en: 'This account is suspended.', es: 'Esta cuenta está suspendida.' },
+  method_not_allowed: {
+    'pt-BR': 'Este endereço não aceita este método HTTP.',
+    en: 'This path does not accept this HTTP method.',
+    es: 'Esta ruta no acepta este método HTTP.',
+  },
   route_not_found: { 'pt-BR': 'Este endereço não existe na API.', en: 'There is no such API path.', es: 'Esta ruta no existe en la API.' },
   instance_not_found: { 'pt-BR': 'Instância não encontrada.', en: 'Instance not found.', es: 'Instancia no encontrada.' },
   token_not_found: { 'pt-BR': 'Token não encontrado.', en: 'Token not found.', es: 'Token no encontrado.' },
