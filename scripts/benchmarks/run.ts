@@ -12,6 +12,7 @@ import { startTestApi } from '../../test/support/api-harness.js';
 import { HOST_CA_FILE } from '../../test/support/docker.js';
 import { TestClient } from '../../test/support/http-client.js';
 import { dockerBuildAndRun, dockerStart } from './docker-floor.js';
+import { loadBenchmarks } from './load.js';
 import { median, percentile, timed, until } from './stats.js';
 
 type Row = { name: string; platform: string; floor: string; ratio: string; goal: string; ok: boolean };
@@ -215,6 +216,9 @@ try {
   await api.close();
   await git.stop();
 }
+
+// 5. The control plane under load (its own API, no worker).
+for (const row of await loadBenchmarks()) rows.push({ ...row, floor: '—', ratio: '—' });
 
 const table = [
   `Measured ${new Date().toISOString()} on this machine (2 cores); medians.`,
