@@ -228,7 +228,10 @@ export class ProcessRuntime implements Runtime {
     const err = emit('stderr');
     child.stdout?.on('data', (chunk: Buffer) => out.push(chunk.toString('utf8')));
     child.stderr?.on('data', (chunk: Buffer) => err.push(chunk.toString('utf8')));
-    child.on('exit', (code, signal) => {
+    let exited = false;
+    const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
+      if (exited) return;
+      exited = true;
       out.flush();
       err.flush();
       entry.running = false;
@@ -240,8 +243,30 @@ export class ProcessRuntime implements Runtime {
       if (!entry.stopping && entry.exitCode !== 0 && entry.restartCount < this.options.maxRestarts) {
         entry.restarting = true;
         entry.restartCount += 1;
-        entry.timer = setTimeout(() => void this.launch(entry), 500 * 2 ** (entry.restartCount - 1));
+        entry.timer = setTimeout(() => this.relaunch(entry), 500 * 2 ** (entry.restartCount - 1));
       }
+    };
+    child.on('exit', onExit);
+    // Without a listener, a failed spawn would be thrown from the event loop: the bot failed to start instead.
+    child.on('error', (error) => {
+      err.push(`zapdeploy: ${error.message}\n`);
+      if (child.pid === undefined) onExit(127, null);
+    });
+  }
+
+  /** A restart after a crash: when the bot cannot even be launched (its build is gone), it stays crashed, and says why. */
+  private relaunch(entry: Managed): void {
+    this.launch(entry).catch((error: unknown) => {
+      entry.restarting = false;
+      entry.running = false;
+      entry.child = null;
+      entry.finishedAt = new Date().toISOString();
+      this.record(entry.spec.instanceId, {
+        ts: entry.finishedAt,
+        stream: 'stderr',
+        line: `zapdeploy: could not restart the bot: ${error instanceof Error ? error.message : String(error)}`,
+      });
+      this.events.emit(`exit:${entry.spec.instanceId}`);
     });
   }
 
