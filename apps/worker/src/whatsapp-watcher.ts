@@ -1,4 +1,4 @@
-import { INITIAL_STATE, nextState, QrDetector, type QrDrawing, type QrFound, type WhatsappState } from '@zapdeploy/domain';
+import { INITIAL_STATE, nextState, QrDetector, type QrDrawing, type QrFound, scanned, type WhatsappState } from '@zapdeploy/domain';
 import { type LogStore, logKeys } from '@zapdeploy/logstore';
 
 /** Decodes what the detector hands out (QrDecoder: a thread pool with a deadline). */
@@ -61,12 +61,13 @@ export class WhatsappWatcher {
       if (detected?.kind === 'drawing') this.decode(instanceId, watch, detected.drawing);
       this.apply(instanceId, watch, line, undefined);
     }
-    const named = PNG_NAMED.exec(line)?.[1];
+    const text = scanned(line);
+    const named = text.includes('.qr.png') ? PNG_NAMED.exec(text)?.[1] : undefined;
     if (named && !named.includes('..') && !watch.pngNames.includes(named)) {
       watch.pngNames.unshift(named);
       if (watch.pngNames.length > PNG_NAMES.length + MAX_NAMED_PNGS) watch.pngNames.splice(MAX_NAMED_PNGS, 1);
     }
-    if (PNG_HINT.test(line) && !watch.png) this.pollPng(instanceId, watch, PNG_POLLS);
+    if (!watch.png && PNG_HINT.test(text)) this.pollPng(instanceId, watch, PNG_POLLS);
     if (watch.idle) clearTimeout(watch.idle);
     watch.idle = setTimeout(() => {
       watch.idle = undefined;

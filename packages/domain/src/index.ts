@@ -38,6 +38,7 @@ export {
   QrDetector,
   type QrDrawing,
   type QrFound,
+  scanned,
   WHATSAPP_STATE_PATTERNS,
   type WhatsappState,
 } from './whatsapp/index.js';

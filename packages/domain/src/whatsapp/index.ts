@@ -9,5 +9,5 @@ export {
   type QrFormat,
   type QrFound,
 } from './qr-detector.js';
-export { type Matrix, QR_LIMITS, QR_MATRIX_PATTERNS, stripAnsi } from './qr-matrix.js';
+export { type Matrix, QR_LIMITS, QR_MATRIX_PATTERNS, scanned, stripAnsi } from './qr-matrix.js';
 export { type Connection, INITIAL_STATE, nextState, WHATSAPP_STATE_PATTERNS, type WhatsappState } from './whatsapp-state.js';

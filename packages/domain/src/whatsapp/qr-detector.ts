@@ -121,6 +121,7 @@ export class QrDetector {
 
 /** A raw pairing string (`2@…`) or `wa.me` link in a line, without the punctuation that follows it in prose. */
 function rawPairing(text: string): string | undefined {
+  if (!text.includes('2@') && !text.includes('wa.me/')) return undefined; // most lines: one quick scan
   const match = RAW_PAIRING.exec(text);
   const found = match?.[1];
   if (!match || !found) return undefined;

@@ -10,8 +10,11 @@ export const QR_LIMITS = {
   maxDrawingLineLength: 4096,
   /** Widest and tallest drawing, in modules. */
   maxModules: 200,
-  /** Most characters of a line searched for pairing strings and connection states. */
-  maxScannedLength: 8192,
+  /**
+   * Most characters of a line searched for pairing strings and connection states (a pairing string, with a
+   * JSON logger's fields before it, is a few hundred; the rest of a longer line is not read).
+   */
+  maxScannedLength: 2048,
 } as const;
 
 const BLOCK_CHARS = /[█▀▄]/;
