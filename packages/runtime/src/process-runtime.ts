@@ -226,8 +226,8 @@ export class ProcessRuntime implements Runtime {
     const emit = (stream: 'stdout' | 'stderr') => new LineSplitter((line) => this.record(spec.instanceId, { ts: new Date().toISOString(), stream, line }));
     const out = emit('stdout');
     const err = emit('stderr');
-    child.stdout?.on('data', (chunk: Buffer) => out.push(chunk.toString('utf8')));
-    child.stderr?.on('data', (chunk: Buffer) => err.push(chunk.toString('utf8')));
+    child.stdout?.on('data', (chunk: Buffer) => out.pushBytes(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => err.pushBytes(chunk));
     let exited = false;
     const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
       if (exited) return;
@@ -290,8 +290,8 @@ function runShell(command: string, cwd: string, env: NodeJS.ProcessEnv, onLine: 
   return new Promise((resolve) => {
     const child = spawn('/bin/sh', ['-c', command], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], signal });
     const splitter = new LineSplitter(onLine);
-    child.stdout?.on('data', (chunk: Buffer) => splitter.push(chunk.toString('utf8')));
-    child.stderr?.on('data', (chunk: Buffer) => splitter.push(chunk.toString('utf8')));
+    child.stdout?.on('data', (chunk: Buffer) => splitter.pushBytes(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => splitter.pushBytes(chunk));
     child.on('error', () => resolve(1));
     child.on('close', (code) => {
       splitter.flush();
