@@ -39,16 +39,42 @@ function newestMtime(dir) {
   return newest;
 }
 
+/** The platform's exit code after an uncaught exception (it stopped cleanly): started again. */
+const CRASH_EXIT_CODE = 70;
+/** More crashes than this within CRASH_WINDOW_MS: something is wrong for good; give up. */
+const MAX_CRASHES = 5;
+const CRASH_WINDOW_MS = 10 * 60_000;
+
 function start() {
   ensureDependencies();
   ensureWebBuild();
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'apps/platform/src/main.ts'), `--parent-pid=${process.pid}`], {
-    cwd: root,
-    stdio: 'inherit',
-    env: { NEXT_TELEMETRY_DISABLED: '1', ...process.env },
-  });
-  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
-  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+  let child;
+  let stopping = false;
+  const crashes = [];
+  const launch = () => {
+    child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'apps/platform/src/main.ts'), `--parent-pid=${process.pid}`], {
+      cwd: root,
+      stdio: 'inherit',
+      env: { NEXT_TELEMETRY_DISABLED: '1', ...process.env },
+    });
+    child.on('exit', (code, signal) => {
+      const now = Date.now();
+      while (crashes.length > 0 && crashes[0] < now - CRASH_WINDOW_MS) crashes.shift();
+      if (!stopping && code === CRASH_EXIT_CODE && crashes.length < MAX_CRASHES) {
+        crashes.push(now);
+        console.error('zapdeploy: the platform stopped after an unexpected error; starting it again…');
+        setTimeout(launch, 1000);
+        return;
+      }
+      process.exit(code ?? (signal ? 1 : 0));
+    });
+  };
+  launch();
+  for (const signal of ['SIGINT', 'SIGTERM'])
+    process.on(signal, () => {
+      stopping = true;
+      child.kill(signal);
+    });
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) start();

@@ -96,6 +96,40 @@ export const fixtures = {
       'setInterval(() => {}, 1000);',
     ].join('\n'),
   },
+  /**
+   * Floods its output for FLOOD_MS: 400 lines of 5,400 █ and 400 of 8,190 █ every 100 ms (as fast as the
+   * output pipe takes them), each batch followed by lines crafted
+   * against the parsers (words the connection-state patterns look for, repeated; over-long pairing strings).
+   * Then prints the pairing QR code P the usual way, and idles.
+   */
+  floodBot: {
+    'package.json': JSON.stringify({ name: 'flood-bot', scripts: { start: 'node index.js' }, dependencies: { 'qrcode-terminal': '0.12.0' } }),
+    'index.js': [
+      "const qr = require('qrcode-terminal');",
+      // The engine cuts a line of more than 16 KiB in two (8,190 █ are 24 KiB): 5,400 █ reach the worker whole.
+      "const block = ('█'.repeat(5400) + '\\n').repeat(400) + ('█'.repeat(8190) + '\\n').repeat(400);",
+      'const crafted = [',
+      "  'ready '.repeat(1360), 'whatsapp '.repeat(905), 'connection closed '.repeat(450), ' 401'.repeat(2040),",
+      "  'pairing code ' + '-'.repeat(8000), 'qr: 2@' + 'A'.repeat(8100) + ',B,C', 'https://wa.me/settings/linked_devices#' + '.'.repeat(8000),",
+      "].join('\\n') + '\\n';",
+      'const until = Date.now() + Number(process.env.FLOOD_MS);',
+      'let rounds = 0;',
+      'let writing = false;',
+      'const flood = setInterval(() => {',
+      '  if (Date.now() < until) {',
+      '    if (writing) return; // the previous batch is still being written: output pipes set the pace',
+      '    writing = true;',
+      '    process.stdout.write(block + crafted, () => { writing = false; });',
+      '    rounds += 1;',
+      '    return;',
+      '  }',
+      '  clearInterval(flood);',
+      "  console.log('flood over after ' + rounds + ' rounds');",
+      '  qr.generate(process.env.P, { small: true }, (code) => console.log(code));',
+      '}, 100);',
+      'setInterval(() => {}, 1000);',
+    ].join('\n'),
+  },
   /** Keeps a Baileys-style session in ./auth_info_baileys (beside its code) and says whether it was restored. */
   sessionBot: {
     'package.json': JSON.stringify({ name: 'session-bot', scripts: { start: 'node index.js' } }),

@@ -22,6 +22,8 @@ export class LogFollowers {
       readonly leaseMs: number;
       /** Called for every line, after it is queued for storage (QR detection hooks in here). */
       readonly onLine?: (instanceId: string, line: string) => void;
+      /** Told about failures that must not stop following (a lease not released, a line hook that threw). */
+      readonly log: (message: string) => void;
     },
   ) {}
 
@@ -32,10 +34,13 @@ export class LogFollowers {
     if (!lease) return false;
     if (this.followers.has(instanceId)) return true;
     const controller = new AbortController();
-    const done = this.follow(instanceId, lease, controller.signal).finally(() => {
-      this.followers.delete(instanceId);
-      void this.deps.leases.release(lease);
-    });
+    const done = this.follow(instanceId, lease, controller.signal)
+      .catch((error: unknown) => this.deps.log(`logs ${instanceId}: following stopped: ${describe(error)}`))
+      .finally(() => {
+        this.followers.delete(instanceId);
+        // Not released (database away): the lease expires by itself, then any worker takes the logs over.
+        this.deps.leases.release(lease).catch((error: unknown) => this.deps.log(`logs ${instanceId}: releasing the log lease failed: ${describe(error)}`));
+      });
     this.followers.set(instanceId, { controller, done });
     return true;
   }
@@ -64,6 +69,16 @@ export class LogFollowers {
     // The position is kept in memory once known, so that a log store outage neither stops following nor
     // reorders lines: the writer holds what it could not store and sends it, in order, when the store is back.
     let since: string | null | undefined;
+    let hookFailed = false;
+    const hook = (line: string) => {
+      try {
+        this.deps.onLine?.(instanceId, line);
+      } catch (error) {
+        // A parser's bug must not stop the logs (nor, thrown from a stream handler, the process): said once.
+        if (!hookFailed) this.deps.log(`logs ${instanceId}: reading a line for WhatsApp failed: ${describe(error)}`);
+        hookFailed = true;
+      }
+    };
     try {
       while (!signal.aborted) {
         try {
@@ -77,7 +92,7 @@ export class LogFollowers {
               (line) => {
                 since = line.ts;
                 writer.write(line.stream, line.line, line.ts);
-                this.deps.onLine?.(instanceId, line.line);
+                hook(line.line);
               },
               signal,
             );
@@ -120,4 +135,8 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
       { once: true },
     );
   });
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -8,7 +8,7 @@ import type { WorkerConfig } from './config.js';
 import { DiskWatcher } from './disk-watcher.js';
 import { KeyedScheduler } from './keyed-scheduler.js';
 import { LogFollowers } from './log-followers.js';
-
+import { QrDecoder } from './qr-decoding/qr-decoder.js';
 import { Reconciler } from './reconciler.js';
 import { StatusEvents } from './status-events.js';
 import { WhatsappWatcher } from './whatsapp-watcher.js';
@@ -29,6 +29,7 @@ export class Worker {
   private resyncTimer: NodeJS.Timeout | undefined;
   private diskTimer: NodeJS.Timeout | undefined;
   private readonly disk: DiskWatcher;
+  private readonly decoder: QrDecoder;
 
   constructor(
     private readonly config: WorkerConfig,
@@ -40,9 +41,12 @@ export class Worker {
     const leases = new LeaseRepository(db);
     const github = new GithubClient(config.github.apiUrl, config.github.app);
     this.work = new WorkerInstanceRepository(db);
+    this.decoder = new QrDecoder({ onError: (error) => logger.error(`qr decoding: ${String(error)}`) });
     const whatsapp = new WhatsappWatcher(
       infra.logStore,
       async (id) => (await this.work.load(id))?.ownerId ?? null,
+      this.decoder,
+      (message) => logger.error(message),
       (id, name) => runtime.readFile(id, name, 512 * 1024),
     );
     this.followers = new LogFollowers({
@@ -53,6 +57,7 @@ export class Worker {
       linesPerSecond: config.logLinesPerSecond,
       leaseMs: config.leaseMs / 2,
       onLine: (instanceId, line) => whatsapp.onLine(instanceId, line),
+      log: (message) => logger.error(message),
     });
     const events = new StatusEvents(infra.logStore);
     this.disk = new DiskWatcher({
@@ -135,6 +140,7 @@ export class Worker {
     await this.relay.stop();
     await this.scheduler.stop();
     await this.followers.stopAll();
+    await this.decoder.close();
     await this.runtime.close();
   }
 

@@ -30,4 +30,24 @@ export { checkPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, type PasswordP
 export { DEV_PLAN_SLUG, type Plan, type PlanTier } from './plans.js';
 export { type ContainerAction, containerAction, type Observation, statusOfRunning, type Wanted } from './runtime-status.js';
 export { assertScope, scopeCovers, TOKEN_MAX_DAYS, TOKEN_SCOPES, type TokenScope } from './token-scopes.js';
-export { type Connection, decodeQrPng, INITIAL_STATE, nextState, QrDetector, type QrFound, type WhatsappState } from './whatsapp/index.js';
+export {
+  attemptMatrix,
+  type Connection,
+  INITIAL_STATE,
+  isDecodableQrPng,
+  type Matrix,
+  nextState,
+  pngSize,
+  QR_DETECTOR_PATTERNS,
+  QR_LIMITS,
+  QR_MATRIX_PATTERNS,
+  QR_PNG_LIMITS,
+  type QrAttempt,
+  type QrDetection,
+  QrDetector,
+  type QrDrawing,
+  type QrFound,
+  scanned,
+  WHATSAPP_STATE_PATTERNS,
+  type WhatsappState,
+} from './whatsapp/index.js';

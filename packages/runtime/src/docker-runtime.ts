@@ -304,8 +304,8 @@ export class DockerRuntime implements Runtime {
     const err = emitter('stderr');
     const stdout = new PassThrough();
     const stderr = new PassThrough();
-    stdout.on('data', (chunk: Buffer) => out.push(chunk.toString('utf8')));
-    stderr.on('data', (chunk: Buffer) => err.push(chunk.toString('utf8')));
+    stdout.on('data', (chunk: Buffer) => out.pushBytes(chunk));
+    stderr.on('data', (chunk: Buffer) => err.pushBytes(chunk));
     this.docker.modem.demuxStream(stream, stdout, stderr);
     await new Promise<void>((resolve) => {
       stream.on('end', resolve);
@@ -456,7 +456,7 @@ export class DockerRuntime implements Runtime {
         // partial or foreign line
       }
     });
-    stream.on('data', (chunk: Buffer) => splitter.push(chunk.toString('utf8')));
+    stream.on('data', (chunk: Buffer) => splitter.pushBytes(chunk));
     await new Promise<void>((resolve) => {
       stream.on('end', resolve);
       stream.on('close', resolve);

@@ -20,4 +20,13 @@ describe(LineSplitter.name, () => {
     sut.push('\n');
     expect(lines.at(-1)).toBe('xxxxx');
   });
+
+  it('decodes UTF-8 across chunks, also a character cut between two of them', () => {
+    const lines: string[] = [];
+    const sut = new LineSplitter((line) => lines.push(line));
+    const bytes = Buffer.from('█ olá ▄\nação\n', 'utf8');
+    for (let i = 0; i < bytes.length; i += 1) sut.pushBytes(bytes.subarray(i, i + 1));
+    sut.flush();
+    expect(lines).toEqual(['█ olá ▄', 'ação']);
+  });
 });

@@ -1,3 +1,5 @@
+import { StringDecoder } from 'node:string_decoder';
+
 /** Longest line kept; longer lines are cut and marked. */
 export const MAX_LINE_BYTES = 8 * 1024;
 
@@ -7,11 +9,18 @@ export const MAX_LINE_BYTES = 8 * 1024;
  */
 export class LineSplitter {
   private pending = '';
+  /** Output arrives in chunks cut anywhere, also inside a multi-byte character: decoded across chunks. */
+  private readonly decoder = new StringDecoder('utf8');
 
   constructor(
     private readonly emit: (line: string) => void,
     private readonly maxLength = MAX_LINE_BYTES,
   ) {}
+
+  /** A chunk of raw output (UTF-8). */
+  pushBytes(chunk: Buffer): void {
+    this.push(this.decoder.write(chunk));
+  }
 
   push(chunk: string): void {
     let text = this.pending + chunk;
@@ -29,6 +38,7 @@ export class LineSplitter {
   }
 
   flush(): void {
+    this.pending += this.decoder.end();
     if (this.pending.length > 0) this.emitLine(this.pending);
     this.pending = '';
   }

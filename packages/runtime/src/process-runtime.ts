@@ -239,9 +239,12 @@ export class ProcessRuntime implements Runtime {
     const emit = (stream: 'stdout' | 'stderr') => new LineSplitter((line) => this.record(spec.instanceId, { ts: new Date().toISOString(), stream, line }));
     const out = emit('stdout');
     const err = emit('stderr');
-    child.stdout?.on('data', (chunk: Buffer) => out.push(chunk.toString('utf8')));
-    child.stderr?.on('data', (chunk: Buffer) => err.push(chunk.toString('utf8')));
-    child.on('exit', (code, signal) => {
+    child.stdout?.on('data', (chunk: Buffer) => out.pushBytes(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => err.pushBytes(chunk));
+    let exited = false;
+    const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
+      if (exited) return;
+      exited = true;
       out.flush();
       err.flush();
       entry.running = false;
@@ -253,8 +256,30 @@ export class ProcessRuntime implements Runtime {
       if (!entry.stopping && entry.exitCode !== 0 && entry.restartCount < this.options.maxRestarts) {
         entry.restarting = true;
         entry.restartCount += 1;
-        entry.timer = setTimeout(() => void this.launch(entry), 500 * 2 ** (entry.restartCount - 1));
+        entry.timer = setTimeout(() => this.relaunch(entry), 500 * 2 ** (entry.restartCount - 1));
       }
+    };
+    child.on('exit', onExit);
+    // Without a listener, a failed spawn would be thrown from the event loop: the bot failed to start instead.
+    child.on('error', (error) => {
+      err.push(`zapdeploy: ${error.message}\n`);
+      if (child.pid === undefined) onExit(127, null);
+    });
+  }
+
+  /** A restart after a crash: when the bot cannot even be launched (its build is gone), it stays crashed, and says why. */
+  private relaunch(entry: Managed): void {
+    this.launch(entry).catch((error: unknown) => {
+      entry.restarting = false;
+      entry.running = false;
+      entry.child = null;
+      entry.finishedAt = new Date().toISOString();
+      this.record(entry.spec.instanceId, {
+        ts: entry.finishedAt,
+        stream: 'stderr',
+        line: `zapdeploy: could not restart the bot: ${error instanceof Error ? error.message : String(error)}`,
+      });
+      this.events.emit(`exit:${entry.spec.instanceId}`);
     });
   }
 
@@ -278,8 +303,8 @@ function runShell(command: string, cwd: string, env: NodeJS.ProcessEnv, onLine: 
   return new Promise((resolve) => {
     const child = spawn('/bin/sh', ['-c', command], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], signal });
     const splitter = new LineSplitter(onLine);
-    child.stdout?.on('data', (chunk: Buffer) => splitter.push(chunk.toString('utf8')));
-    child.stderr?.on('data', (chunk: Buffer) => splitter.push(chunk.toString('utf8')));
+    child.stdout?.on('data', (chunk: Buffer) => splitter.pushBytes(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => splitter.pushBytes(chunk));
     child.on('error', () => resolve(1));
     child.on('close', (code) => {
       splitter.flush();

@@ -1,47 +1,76 @@
-import jsQRModule from 'jsqr';
-
-type JsQr = (data: Uint8ClampedArray, width: number, height: number, options?: { inversionAttempts?: string }) => { data: string } | null;
-// jsqr is CommonJS: under Node's ESM the default import is module.exports, under bundlers its `default`.
-const jsQR = ((jsQRModule as unknown as { default?: JsQr }).default ?? jsQRModule) as unknown as JsQr;
-
 /** A QR code as modules: true = dark. */
 export type Matrix = boolean[][];
+
+/**
+ * What a drawing may be, so that a bot's output costs bounded work however it is shaped. A QR code has at
+ * most 177 modules a side (version 40); with its quiet zone a drawing is under 200 modules wide and tall.
+ */
+export const QR_LIMITS = {
+  /** Longest line read as a drawing row (a 200-module ANSI row with a timestamp is under 4 KiB). */
+  maxDrawingLineLength: 4096,
+  /** Widest and tallest drawing, in modules. */
+  maxModules: 200,
+  /**
+   * Most characters of a line searched for pairing strings and connection states (a pairing string, with a
+   * JSON logger's fields before it, is a few hundred; the rest of a longer line is not read).
+   */
+  maxScannedLength: 2048,
+} as const;
 
 const BLOCK_CHARS = /[█▀▄]/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: terminal output carries ANSI escapes
 const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: terminal output carries ANSI escapes
 const ANSI_BG_MODULE = /\u001b\[(40|47|100|107|49)m( +)(?:\u001b\[0m)?/g;
+const BLOCK_BODY = /^[█▀▄ ]+$/;
+const BLOCK_GLYPH = /[█▀▄]/g;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: terminal output carries ANSI escapes
+const CELL = /\u001b\[([0-9;]*)m|([^\u001b])/g;
+
+/** Every pattern of this module, for the tests that prove them free of super-linear backtracking. */
+export const QR_MATRIX_PATTERNS: readonly RegExp[] = [BLOCK_CHARS, ANSI, ANSI_BG_MODULE, BLOCK_BODY, BLOCK_GLYPH, CELL];
 
 export function stripAnsi(line: string): string {
   return line.replace(ANSI, '');
 }
 
-/** Lines drawn with background colours, two spaces a module (qrcode-terminal normal, node-qrcode terminal). */
-export function isAnsiModuleLine(line: string): boolean {
-  return (line.match(ANSI_BG_MODULE) ?? []).length >= 10;
+/** The part of a line the parsers look at (lines are cut by the runtime too; this keeps the domain safe alone). */
+export function scanned(line: string): string {
+  return line.length > QR_LIMITS.maxScannedLength ? line.slice(0, QR_LIMITS.maxScannedLength) : line;
+}
+
+function withoutCr(line: string): string {
+  return line.endsWith('\r') ? line.slice(0, -1) : line;
+}
+
+/**
+ * One row of modules from a line drawn with background colours, two spaces a module (qrcode-terminal
+ * normal, node-qrcode terminal); undefined when the line is not such a row or is wider than a QR code.
+ */
+export function ansiRow(line: string): boolean[] | undefined {
+  if (line.length > QR_LIMITS.maxDrawingLineLength) return undefined;
+  const row: boolean[] = [];
+  let cells = 0;
+  for (const match of line.matchAll(ANSI_BG_MODULE)) {
+    cells += 1;
+    const dark = match[1] === '40' || match[1] === '100';
+    const modules = Math.max(1, Math.round((match[2]?.length ?? 2) / 2));
+    if (row.length + modules > QR_LIMITS.maxModules) return undefined;
+    for (let i = 0; i < modules; i += 1) row.push(dark);
+  }
+  return cells >= 10 ? row : undefined;
 }
 
 /** Lines drawn with half-block characters (qrcode-terminal small, node-qrcode utf8 / small terminal). */
 export function isBlockLine(line: string): boolean {
-  const text = stripAnsi(line).replace(/\r$/, '');
+  if (line.length > QR_LIMITS.maxDrawingLineLength) return false;
+  const text = withoutCr(stripAnsi(line));
   const first = text.search(BLOCK_CHARS);
   if (first < 0) return false;
   let last = text.length - 1;
   while (last >= 0 && !BLOCK_CHARS.test(text[last] ?? '')) last -= 1;
   const body = text.slice(first, last + 1);
-  return body.length >= 10 && /^[█▀▄ ]+$/.test(body) && (body.match(/[█▀▄]/g) ?? []).length >= 5;
-}
-
-/** One row of modules from an ANSI background-coloured line. */
-export function ansiRow(line: string): boolean[] {
-  const row: boolean[] = [];
-  for (const match of line.matchAll(ANSI_BG_MODULE)) {
-    const dark = match[1] === '40' || match[1] === '100';
-    const modules = Math.max(1, Math.round((match[2]?.length ?? 2) / 2));
-    for (let i = 0; i < modules; i += 1) row.push(dark);
-  }
-  return row;
+  return body.length >= 10 && body.length <= QR_LIMITS.maxModules && BLOCK_BODY.test(body) && (body.match(BLOCK_GLYPH) ?? []).length >= 5;
 }
 
 type Cell = { readonly char: string; readonly fg: boolean | undefined; readonly bg: boolean | undefined };
@@ -51,9 +80,7 @@ function cells(line: string): Cell[] {
   const out: Cell[] = [];
   let fg: boolean | undefined;
   let bg: boolean | undefined;
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: terminal output carries ANSI escapes
-  const pattern = /\u001b\[([0-9;]*)m|([^\u001b])/g;
-  for (const match of line.replace(/\r$/, '').matchAll(pattern)) {
+  for (const match of withoutCr(line).matchAll(CELL)) {
     if (match[2] !== undefined) {
       out.push({ char: match[2], fg, bg });
       continue;
@@ -74,30 +101,33 @@ function cells(line: string): Cell[] {
 /**
  * Two rows of modules per text line from half-block lines. Where the line says its colours, they decide;
  * otherwise `glyphIsDark` does: node-qrcode draws the dark part (█ = both dark), qrcode-terminal the
- * light part (█ = both light). The caller tries both.
+ * light part (█ = both light). The caller tries both. Empty when the lines are more than a QR code.
  */
 export function blockRows(lines: readonly string[], glyphIsDark: boolean): Matrix {
+  if (lines.length * 2 > QR_LIMITS.maxModules + 1 || lines.some((line) => line.length > QR_LIMITS.maxDrawingLineLength)) return [];
   const rowsOfCells = lines.map(cells);
   // A common prefix (timestamp, process name) is cut at the leftmost drawing column of the block.
-  const start = Math.min(...rowsOfCells.map((row) => row.findIndex((cell) => BLOCK_CHARS.test(cell.char))).filter((index) => index >= 0));
-  const width = Math.max(
-    ...rowsOfCells.map(
-      (row) =>
-        row
-          .map((cell) => cell.char)
-          .join('')
-          .trimEnd().length - start,
-    ),
-  );
+  let start = Number.POSITIVE_INFINITY;
+  for (const row of rowsOfCells) {
+    const index = row.findIndex((cell) => BLOCK_CHARS.test(cell.char));
+    if (index >= 0 && index < start) start = index;
+  }
+  if (!Number.isFinite(start)) return [];
+  let width = 0;
+  for (const row of rowsOfCells) {
+    let end = row.length;
+    while (end > 0 && (row[end - 1]?.char ?? ' ').trim() === '') end -= 1;
+    width = Math.max(width, end - start);
+  }
+  if (width > QR_LIMITS.maxModules) return [];
   const rows: Matrix = [];
   for (const row of rowsOfCells) {
     const top: boolean[] = [];
     const bottom: boolean[] = [];
     for (let x = start; x < start + width; x += 1) {
       const cell = row[x] ?? { char: ' ', fg: undefined, bg: undefined };
-      const glyph = glyphIsDark;
-      const ink = cell.fg ?? glyph; // colour of the drawn part
-      const paper = cell.bg ?? !glyph; // colour of the rest
+      const ink = cell.fg ?? glyphIsDark; // colour of the drawn part
+      const paper = cell.bg ?? !glyphIsDark; // colour of the rest
       const topInk = cell.char === '█' || cell.char === '▀';
       const bottomInk = cell.char === '█' || cell.char === '▄';
       top.push(topInk ? ink : paper);
@@ -106,35 +136,4 @@ export function blockRows(lines: readonly string[], glyphIsDark: boolean): Matri
     rows.push(top, bottom);
   }
   return rows;
-}
-
-/** Decodes a module matrix (any polarity, any quiet zone) with jsQR; undefined when it is not a QR code. */
-export function decodeMatrix(matrix: Matrix): string | undefined {
-  const height = matrix.length;
-  const width = Math.max(0, ...matrix.map((row) => row.length));
-  if (height < 21 || width < 21) return undefined;
-  const scale = 4;
-  const quiet = 4;
-  const w = (width + quiet * 2) * scale;
-  const h = (height + quiet * 2) * scale;
-  const data = new Uint8ClampedArray(w * h * 4).fill(255);
-  for (let y = 0; y < height; y += 1) {
-    for (let x = 0; x < width; x += 1) {
-      if (!matrix[y]?.[x]) continue;
-      for (let dy = 0; dy < scale; dy += 1) {
-        for (let dx = 0; dx < scale; dx += 1) {
-          const offset = (((y + quiet) * scale + dy) * w + (x + quiet) * scale + dx) * 4;
-          data[offset] = 0;
-          data[offset + 1] = 0;
-          data[offset + 2] = 0;
-        }
-      }
-    }
-  }
-  return decodeRgba(data, w, h);
-}
-
-/** Decodes an RGBA image with jsQR (both polarities). */
-export function decodeRgba(data: Uint8ClampedArray, width: number, height: number): string | undefined {
-  return jsQR(data, width, height, { inversionAttempts: 'attemptBoth' })?.data || undefined;
 }

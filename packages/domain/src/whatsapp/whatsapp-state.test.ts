@@ -19,4 +19,28 @@ describe(nextState.name, () => {
     expect(nextState(INITIAL_STATE, { line: 'connection closed, loggedOut (401)', qr: undefined, at: at(1) }).connection).toBe('logged_out');
     expect(nextState(INITIAL_STATE, { line: 'tick 1', qr: undefined, at: at(1) })).toBe(INITIAL_STATE);
   });
+
+  it('reads "ready" and "whatsapp" in either order, and a 401 with the connection closing', () => {
+    const connection = (line: string) => nextState(INITIAL_STATE, { line, qr: undefined, at: at(1) }).connection;
+    expect(connection('WhatsApp bot is ready')).toBe('connected');
+    expect(connection('ready to serve WhatsApp users')).toBe('connected');
+    expect(connection('ready to serve')).toBe('unknown');
+    expect(connection('connection replaced by another device, code 401')).toBe('logged_out');
+    expect(connection('401 then connection closed')).toBe('unknown');
+    expect(connection('status 401: not logged in')).toBe('logged_out');
+  });
+
+  it('reads crafted 100 KB lines in bounded work', () => {
+    const lines = [
+      'ready '.repeat(20_000),
+      'whatsapp '.repeat(12_000),
+      'connection closed '.repeat(6_000),
+      ' 401'.repeat(25_000),
+      `pairing code ${'-'.repeat(100_000)}`,
+    ];
+    const started = performance.now();
+    for (const line of lines) expect(nextState(INITIAL_STATE, { line, qr: undefined, at: at(1) }).connection).toBe('unknown');
+    // A sanity check only (the proof is patterns.test.ts): the quadratic patterns took seconds here.
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
 });

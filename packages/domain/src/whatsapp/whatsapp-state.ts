@@ -1,5 +1,5 @@
 import type { QrFound } from './qr-detector.js';
-import { stripAnsi } from './qr-matrix.js';
+import { scanned, stripAnsi } from './qr-matrix.js';
 
 export type Connection = 'unknown' | 'waiting_qr' | 'connected' | 'logged_out';
 
@@ -15,12 +15,41 @@ export const INITIAL_STATE: WhatsappState = { qr: null, pairingCode: null, conne
 const FIRST_QR_MS = 60_000;
 const NEXT_QR_MS = 20_000;
 
+/*
+ * Each pattern is a choice of words with bounded gaps, so a search costs time linear in the line (no
+ * `.*` between two words: that backtracks quadratically on a line that repeats the first one). "A, then B
+ * later on the line" is two searches, the second from where the first matched (`followedBy`).
+ */
 const PAIRING_CODE =
   /(?:pairing code|c[oó]digo de (?:pareamento|emparelhamento|vincula[cç][aã]o)|link(?:ing)? code|pair(?:ing)?[_ ]?code)\D{0,24}\b([A-Z0-9]{4}-?[A-Z0-9]{4})\b/i;
 const CONNECTED =
-  /(connection (?:open|opened)|opened connection|conex[aã]o aberta|client is ready|\bready\b.*whatsapp|whatsapp.*\bready\b|connected to whatsapp|conectado ao whatsapp|isLogged|inChat|authenticated)/i;
-const LOGGED_OUT =
-  /(logged ?out|loggedOut|desconectado pelo (?:telefone|celular)|desconnectedMobile|disconnectedMobile|connection (?:closed|replaced).*\b401\b|\b401\b.*logged)/i;
+  /connection (?:open|opened)|opened connection|conex[aã]o aberta|client is ready|connected to whatsapp|conectado ao whatsapp|isLogged|inChat|authenticated/i;
+const READY = /\bready\b/gi;
+const WHATSAPP = /whatsapp/gi;
+const LOGGED_OUT = /logged ?out|loggedOut|desconectado pelo (?:telefone|celular)|desconnectedMobile|disconnectedMobile/i;
+const CONNECTION_CLOSED = /connection (?:closed|replaced)/gi;
+const UNAUTHORIZED = /\b401\b/g;
+const LOGGED = /logged/gi;
+
+/** Every pattern of this module, for the tests that prove them free of super-linear backtracking. */
+export const WHATSAPP_STATE_PATTERNS: readonly RegExp[] = [PAIRING_CODE, CONNECTED, READY, WHATSAPP, LOGGED_OUT, CONNECTION_CLOSED, UNAUTHORIZED, LOGGED];
+
+/** True when `first` matches and `then` matches after it (both global: searched from a position). */
+function followedBy(text: string, first: RegExp, then: RegExp): boolean {
+  first.lastIndex = 0;
+  const found = first.exec(text);
+  if (!found) return false;
+  then.lastIndex = found.index + found[0].length;
+  return then.exec(text) !== null;
+}
+
+function isConnected(text: string): boolean {
+  return CONNECTED.test(text) || followedBy(text, READY, WHATSAPP) || followedBy(text, WHATSAPP, READY);
+}
+
+function isLoggedOut(text: string): boolean {
+  return LOGGED_OUT.test(text) || followedBy(text, CONNECTION_CLOSED, UNAUTHORIZED) || followedBy(text, UNAUTHORIZED, LOGGED);
+}
 
 /**
  * The pairing state a bot's output implies: the QR to show (with its expiry), a pairing code, and whether
@@ -40,10 +69,10 @@ export function nextState(state: WhatsappState, input: { readonly line: string; 
       connection: 'waiting_qr',
     };
   }
-  const text = stripAnsi(input.line);
+  const text = stripAnsi(scanned(input.line));
   const code = PAIRING_CODE.exec(text)?.[1];
   if (code) return { ...state, pairingCode: code.toUpperCase(), connection: 'waiting_qr' };
-  if (LOGGED_OUT.test(text)) return { qr: null, pairingCode: null, connection: 'logged_out' };
-  if (CONNECTED.test(text)) return { qr: null, pairingCode: null, connection: 'connected' };
+  if (isLoggedOut(text)) return { qr: null, pairingCode: null, connection: 'logged_out' };
+  if (isConnected(text)) return { qr: null, pairingCode: null, connection: 'connected' };
   return state;
 }
