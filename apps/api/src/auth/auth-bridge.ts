@@ -31,6 +31,11 @@ export function authBridge(auth: Auth, publicUrl: string) {
         return;
       }
     }
+    // PostgreSQL text cannot hold U+0000 (written \u0000 in JSON): refused here rather than failing in a query.
+    if (body?.includes('\\u0000')) {
+      sendProblem(response, request, { status: 422, code: 'null_character' });
+      return;
+    }
     const url = new URL(request.originalUrl, publicUrl);
     const headers = new Headers();
     for (const [name, value] of Object.entries(request.headers)) {
@@ -59,6 +64,13 @@ export function authBridge(auth: Auth, publicUrl: string) {
         },
         passthrough,
       );
+      return;
+    }
+    if (answer.status >= 400) {
+      // An error the auth library answers without a JSON body (an unknown path, a wrong method): same shape as the rest.
+      for (const cookie of answer.headers.getSetCookie()) response.append('set-cookie', cookie);
+      const code = answer.status === 404 ? 'route_not_found' : answer.status === 405 ? 'method_not_allowed' : 'bad_request';
+      sendProblem(response, request, { status: answer.status, code });
       return;
     }
     response.status(answer.status);

@@ -65,11 +65,20 @@ export class JsonBodyInterceptor implements NestInterceptor {
     const request = context.switchToHttp().getRequest<Request>();
     if (request.body === undefined && hasBody(request) && isJson(request)) {
       const text = (await readBody(request, JSON_BODY_LIMIT)).toString('utf8');
+      let nul = false;
       try {
-        request.body = text.trim() === '' ? {} : JSON.parse(text);
+        // PostgreSQL text cannot hold U+0000: refused here, with a clear answer, rather than failing in a query.
+        request.body =
+          text.trim() === ''
+            ? {}
+            : JSON.parse(text, (key, value: unknown) => {
+                if (key.includes('\u0000') || (typeof value === 'string' && value.includes('\u0000'))) nul = true;
+                return value;
+              });
       } catch {
         throw new HttpProblem(400, 'malformed_json');
       }
+      if (nul) throw new HttpProblem(422, 'null_character');
     }
     return next.handle();
   }

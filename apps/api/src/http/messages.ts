@@ -6,6 +6,11 @@ type Catalog = Record<string, Record<Locale, string>>;
 /** User-facing texts of every error code the API returns, in each supported language. */
 const catalog: Catalog = {
   validation_failed: { 'pt-BR': 'Alguns campos estão inválidos.', en: 'Some fields are invalid.', es: 'Algunos campos no son válidos.' },
+  null_character: {
+    'pt-BR': 'O texto enviado contém um caractere nulo (\\u0000), que não é aceito.',
+    en: 'The text sent contains a null character (\\u0000), which is not accepted.',
+    es: 'El texto enviado contiene un carácter nulo (\\u0000), que no se acepta.',
+  },
   malformed_json: {
     'pt-BR': 'O corpo do pedido não é um JSON válido.',
     en: 'The request body is not valid JSON.',
