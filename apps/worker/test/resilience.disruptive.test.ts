@@ -39,6 +39,7 @@ beforeAll(async () => {
     ZAPDEPLOY_REDIS_PREFIX: uniqueName('zdr'),
     ZAPDEPLOY_AMQP_PREFIX: uniqueName('zdr'),
     ZAPDEPLOY_PUBLIC_SIGNUPS: 'false',
+    ZAPDEPLOY_SIGNUP_ALLOWLIST: 'ops@example.com',
     ZAPDEPLOY_REQUIRE_EMAIL_VERIFICATION: 'false',
     ZAPDEPLOY_ALLOW_PRIVATE_GIT_HOSTS: 'true',
     ZAPDEPLOY_BUILD_CA_FILE: HOST_CA_FILE,
