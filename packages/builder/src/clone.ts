@@ -32,13 +32,7 @@ const WATCH_MS = 200;
  */
 export async function cloneRepository(request: CloneRequest): Promise<CloneResult> {
   const deadline = Date.now() + request.timeoutMs;
-  const remote = await locateRepository({
-    repoUrl: request.repoUrl,
-    privateHosts: request.allowPrivateHosts,
-    token: request.token,
-    timeoutMs: request.timeoutMs,
-    ...(request.resolve ? { resolve: request.resolve } : {}),
-  });
+  const remote = await locate(request);
   await fetchObjects(remote, request, deadline);
   const git = (args: string[], maxBuffer?: number) =>
     runGit(['-c', 'core.symlinks=false', '-C', request.dir, ...args], {
@@ -61,16 +55,21 @@ export async function cloneRepository(request: CloneRequest): Promise<CloneResul
 
 export type RemoteRequest = Pick<CloneRequest, 'repoUrl' | 'branch' | 'allowPrivateHosts' | 'timeoutMs' | 'token' | 'resolve'>;
 
-/** The commit the branch (or the default branch) points at, with one `git ls-remote` and the same guards as a clone. */
-export async function remoteCommit(request: RemoteRequest): Promise<string> {
-  const deadline = Date.now() + request.timeoutMs;
-  const remote = await locateRepository({
+/** The repository's final, checked address (redirects followed and re-checked), with the same guards for every use. */
+function locate(request: RemoteRequest) {
+  return locateRepository({
     repoUrl: request.repoUrl,
     privateHosts: request.allowPrivateHosts,
     token: request.token,
     timeoutMs: request.timeoutMs,
     ...(request.resolve ? { resolve: request.resolve } : {}),
   });
+}
+
+/** The commit the branch (or the default branch) points at, with one `git ls-remote` and the same guards as a clone. */
+export async function remoteCommit(request: RemoteRequest): Promise<string> {
+  const deadline = Date.now() + request.timeoutMs;
+  const remote = await locate(request);
   const ref = request.branch ? `refs/heads/${request.branch}` : 'HEAD';
   let stdout: string;
   try {
