@@ -4,7 +4,7 @@ import { PaymentsService } from './payments-service.js';
 
 runProcess('zapdeploy payments', async () => {
   const config = loadPaymentsConfig(process.env);
-  const infra = await openInfrastructure(config.infra);
+  const infra = await openInfrastructure(config.infra, (message) => process.stderr.write(`zapdeploy payments: ${message}\n`));
   const service = new PaymentsService(config, infra, {
     info: (message) => process.stdout.write(`zapdeploy payments: ${message}\n`),
     error: (message) => process.stderr.write(`zapdeploy payments: ${message}\n`),

@@ -6,7 +6,7 @@ import { Worker } from './worker.js';
 runProcess('zapdeploy worker', async () => {
   const config = loadWorkerConfig(process.env);
   const runtime = createRuntime(config);
-  const infra = await openInfrastructure(config.infra);
+  const infra = await openInfrastructure(config.infra, (message) => process.stderr.write(`zapdeploy worker: ${message}\n`));
   const worker = new Worker(config, infra, runtime, {
     info: (message) => process.stdout.write(`zapdeploy worker: ${message}\n`),
     error: (message) => process.stderr.write(`zapdeploy worker: ${message}\n`),

@@ -22,15 +22,31 @@ export type Infrastructure = {
   close(): Promise<void>;
 };
 
-export async function openInfrastructure(config: InfraConfig): Promise<Infrastructure> {
+/**
+ * Opens the shared systems. `log` receives connection trouble (said once per outage, not per retry); processes
+ * pass their own logger.
+ */
+export async function openInfrastructure(
+  config: InfraConfig,
+  log: (message: string) => void = (message) => process.stderr.write(`${message}\n`),
+): Promise<Infrastructure> {
   const secret = await resolveSecret(config.secret, config.dataDir);
   const database = await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir });
   await database.migrate();
-  const bus: MessageBus = config.amqpUrl ? new RabbitMqBus(config.amqpUrl, { prefix: config.amqpPrefix }) : new MemoryBus();
+  const bus: MessageBus = config.amqpUrl ? new RabbitMqBus(config.amqpUrl, { prefix: config.amqpPrefix, log }) : new MemoryBus();
   const redis = config.redisUrl
     ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true, connectionName: `${config.redisPrefix}:main` })
     : undefined;
-  redis?.on('error', () => undefined); // surfaced through readiness; ioredis reconnects by itself
+  // Also surfaced through readiness; ioredis reconnects by itself. Said once per outage.
+  let redisDown = false;
+  redis?.on('error', (error: Error) => {
+    if (!redisDown) log(`redis: ${error.message}; reconnecting`);
+    redisDown = true;
+  });
+  redis?.on('ready', () => {
+    if (redisDown) log('redis: connected again');
+    redisDown = false;
+  });
   const logLimits = { maxBytes: config.logStreamMaxBytes };
   const logStore: LogStore = redis ? new RedisLogStore(redis, config.redisPrefix, logLimits) : new MemoryLogStore(logLimits);
   return {

@@ -10,6 +10,8 @@ export type RabbitMqOptions = {
   /** Deliveries of one message before it is dead-lettered. */
   readonly deliveryLimit?: number;
   readonly prefetch?: number;
+  /** Where connection trouble is reported: once when the broker goes away, once when it is back. */
+  readonly log?: (message: string) => void;
 };
 
 /**
@@ -32,14 +34,27 @@ export class RabbitMqBus implements MessageBus {
     this.exchange = `${prefix}.events`;
     this.deadLetterExchange = `${prefix}.dead`;
     this.connection = amqp.connect([url], { heartbeatIntervalInSeconds: 10, reconnectTimeInSeconds: 1 });
-    // Errors surface through ping() and publish(); the manager keeps reconnecting.
-    this.connection.on('connectFailed', () => undefined);
+    // Errors also surface through ping() and publish(); the manager keeps reconnecting. Said once per outage.
+    const log = options.log ?? (() => undefined);
+    let down = false;
+    this.connection.on('connectFailed', ({ err }) => {
+      if (!down) log(`rabbitmq: cannot connect (${err?.message ?? 'unknown error'}); retrying every second`);
+      down = true;
+    });
+    this.connection.on('disconnect', ({ err }) => {
+      if (!down) log(`rabbitmq: connection lost (${err?.message ?? 'closed'}); reconnecting`);
+      down = true;
+    });
+    this.connection.on('connect', () => {
+      if (down) log('rabbitmq: connected again');
+      down = false;
+    });
     this.channel = this.connection.createChannel({
       confirm: true,
       publishTimeout: options.publishTimeoutMs ?? 10_000,
       setup: (channel: ConfirmChannel) => channel.assertExchange(this.exchange, 'topic', { durable: true }),
     });
-    this.channel.on('error', () => undefined);
+    this.channel.on('error', (error: Error) => log(`rabbitmq: publishing channel error: ${error.message}`));
   }
 
   async publish<S extends z.ZodType>(def: MessageDef<S>, payload: z.infer<S>): Promise<void> {

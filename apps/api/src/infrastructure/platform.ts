@@ -77,7 +77,7 @@ export type PlatformOverrides = {
 
 export async function openPlatform(config: ApiConfig, overrides: PlatformOverrides = {}): Promise<Platform> {
   const log = overrides.log ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const infrastructure = overrides.infrastructure ?? (await openInfrastructure(config.infra));
+  const infrastructure = overrides.infrastructure ?? (await openInfrastructure(config.infra, log));
   const { database, bus, redis, logStore, secret } = infrastructure;
   const db = database.db;
   const users = new UserRepository(db);
@@ -121,6 +121,7 @@ export async function openPlatform(config: ApiConfig, overrides: PlatformOverrid
     billingEnforced: config.publicSignups,
     schedulePlanChange: (instanceId, planId) => payments.changePlan(instanceId, planId),
     githubInstallationFor: (userId, repoUrl) => github.installationFor(userId, repoUrl),
+    log,
     publishNow: async (message) => {
       if (message.name === InstanceReconcileV1.name && message.version === InstanceReconcileV1.version)
         await bus.publish(InstanceReconcileV1, message.payload as InstanceReconcile);

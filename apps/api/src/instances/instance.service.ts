@@ -43,6 +43,8 @@ export type InstanceServiceDeps = {
   readonly sessionTransferTtlMs: number;
   /** Publishes a message at once after commit (fast path); the outbox relay still guarantees delivery. */
   readonly publishNow: (message: OutboxMessage) => Promise<void>;
+  /** Where a failed fast-path publish is said (the worker's outbox relay publishes it again). */
+  readonly log?: (line: string) => void;
   /** Production plans need payment when the install is public. */
   readonly billingEnforced: boolean;
   /** Asks the payments service to move a paid instance to a cheaper plan: now, or when its paid period ends. */
@@ -133,7 +135,13 @@ export class InstanceService {
         committed.push(message);
       }),
     );
-    for (const message of committed) void this.deps.publishNow(message).catch(() => undefined);
+    for (const message of committed) {
+      void this.deps
+        .publishNow(message)
+        .catch((error: unknown) =>
+          this.deps.log?.(`publish of ${message.name} failed (the outbox relay will retry): ${error instanceof Error ? error.message : String(error)}`),
+        );
+    }
     return result;
   }
 
