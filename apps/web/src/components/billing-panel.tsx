@@ -211,7 +211,9 @@ export function BillingPanel({ instance, plans, isGuest, onPaid }: { instance: I
                     <td>{plans.find((p) => p.id === item.planId)?.name ?? item.planId}</td>
                     <td>{formatBRL(item.amountCents, locale)}</td>
                     <td>{t(`bill.methodName.${item.method}` as MessageKey)}</td>
-                    <td>{item.refund ? refundText(item.refund.reason, item.status === 'refunded', t) : t(`bill.status.${item.status}` as MessageKey)}</td>
+                    <td className="wrap">
+                      {item.refund ? refundText(item.refund.reason, item.status === 'refunded', t) : t(`bill.status.${item.status}` as MessageKey)}
+                    </td>
                     <td className="mono small">{t('bill.receipt', item.mercadoPagoId)}</td>
                   </tr>
                 ))}
