@@ -71,10 +71,13 @@ export function remoteConfig(remote: GitRemote): string[] {
   return settings.flatMap((setting) => ['-c', setting]);
 }
 
+/** Where git and its helpers (git-remote-https) are found: the system's own folders, not the process's PATH. */
+const GIT_PATH = '/usr/local/bin:/usr/bin:/bin';
+
 /** The environment git runs in: no user or system config, no prompts, no proxies, no protocol the user names. */
 export function gitEnv(home: string): NodeJS.ProcessEnv {
   return {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    PATH: GIT_PATH,
     HOME: home,
     GIT_CONFIG_NOSYSTEM: '1',
     GIT_CONFIG_GLOBAL: '/dev/null',
