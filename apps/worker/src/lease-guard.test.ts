@@ -16,7 +16,11 @@ describe(holdLease.name, () => {
   it('keeps the signal open while renewals succeed, and aborts it when one says the lease is gone', async () => {
     let held = true;
     let renewals = 0;
-    const hold = holdLease({ renew: async () => (renewals++, held) }, lease, 40, () => undefined);
+    const renew = async () => {
+      renewals += 1;
+      return held;
+    };
+    const hold = holdLease({ renew }, lease, 40, () => undefined);
     await until(() => renewals >= 2);
     expect(hold.signal.aborted).toBe(false);
     held = false;

@@ -1,3 +1,4 @@
+import { renderSystemMessage, type SystemMessageCode, type SystemMessageParams } from '@zapdeploy/contracts';
 import { entryBytes, type LogEntry, type LogStore, type LogStream } from '@zapdeploy/logstore';
 import { FloodGate } from './flood-gate.js';
 
@@ -93,25 +94,11 @@ export class LogWriter {
   private async flushNow(): Promise<void> {
     const dropped = this.gate.takeDropped();
     if (dropped > 0) {
-      this.push({
-        ts: new Date().toISOString(),
-        stream: 'system',
-        line: `[zapdeploy] ${dropped} linha(s) descartada(s): o bot escreveu mais de ${this.options.linesPerSecond} linhas/s`,
-      });
+      this.push(said('lines_dropped', { count: dropped, perSecond: this.options.linesPerSecond }));
     }
     if (this.buffer.length === 0) return;
     const lost = this.lostWhileAway;
-    const batch =
-      lost > 0
-        ? [
-            {
-              ts: new Date().toISOString(),
-              stream: 'system' as const,
-              line: `[zapdeploy] ${lost} linha(s) perdida(s) enquanto o armazenamento de logs estava fora do ar`,
-            },
-            ...this.buffer,
-          ]
-        : this.buffer;
+    const batch = lost > 0 ? [said('lines_lost', { count: lost }), ...this.buffer] : this.buffer;
     const batchBytes = this.bufferedBytes;
     this.buffer = [];
     this.bufferedBytes = 0;
@@ -133,4 +120,9 @@ export class LogWriter {
   private schedule(): void {
     this.timer ??= setTimeout(() => void this.flush(), this.options.flushMs ?? 50);
   }
+}
+
+/** A line of the platform's own: pt-BR text, and the code readers say in their language. */
+function said(code: SystemMessageCode, params: SystemMessageParams): LogEntry {
+  return { ts: new Date().toISOString(), stream: 'system', line: renderSystemMessage(code, params), message: { code, params } };
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { prepareSource, SourceError } from '@zapdeploy/builder';
+import { renderSystemMessage, type SystemMessageCode, type SystemMessageParams } from '@zapdeploy/contracts';
 import type { InstanceRepository, Lease, LeaseRepository, SessionTransferRepository, WorkerInstanceRepository, WorkItem } from '@zapdeploy/db';
 import { containerAction, INITIAL_STATE, type InstanceStatus, isPaymentHold, isSystemPauseReason, statusOfRunning } from '@zapdeploy/domain';
 import { GithubApiError } from '@zapdeploy/github';
@@ -103,7 +104,7 @@ export class Reconciler {
     if (!image && (deployment.status === 'queued' || deployment.status === 'building')) {
       const { buildSlots } = this.deps;
       if (buildSlots.activeCount >= buildSlots.concurrency) {
-        await this.system(item.id, `Deploy #${deployment.number} na fila: aguardando outro build terminar neste servidor…`);
+        await this.system(item.id, 'deploy_queued', { n: deployment.number });
       }
       image = await buildSlots(() => this.build(item, deployment.id, deployment.number, lease, runtime, leaseSignal));
     }
@@ -122,7 +123,7 @@ export class Reconciler {
       await runtime.stop(item.id);
       await followers.stop(item.id);
       // Said once, when it changes: resync passes here every few seconds.
-      if (await this.setStatus(item, lease, 'paused', pausedReason(item))) await this.system(item.id, 'Instância pausada.');
+      if (await this.setStatus(item, lease, 'paused', pausedReason(item))) await this.system(item.id, 'instance_paused');
       return;
     }
     if (item.pendingSessionResets > 0) {
@@ -131,7 +132,7 @@ export class Reconciler {
       await runtime.clearSessions(item.id);
       await work.sessionResetsApplied(item.id, lease, item.sessionResets);
       await this.deps.logStore.append(logKeys.whatsapp(item.id), [{ ts: new Date().toISOString(), stream: 'system', line: JSON.stringify(INITIAL_STATE) }]);
-      await this.system(item.id, 'Sessão do WhatsApp apagada: o bot vai pedir um novo pareamento.');
+      await this.system(item.id, 'session_cleared');
     }
     const env = await this.deps.instances.readEnv(item.id);
     const revision = revisionOf(env, item.restartRequests, item.sessionResets);
@@ -142,16 +143,16 @@ export class Reconciler {
     if (action === 'update_limits' && !(await runtime.updateLimits(item.id, limits))) action = 'replace';
     if (action === 'replace') {
       await this.setStatus(item, lease, 'starting', null);
-      await this.system(item.id, observed.exists ? `Reiniciando com o deploy #${deployment.number}…` : `Iniciando o deploy #${deployment.number}…`);
+      await this.system(item.id, observed.exists ? 'deploy_restarting' : 'deploy_starting', { n: deployment.number });
       await runtime.replace(spec);
       await work.deploymentLive(item.id, deployment.id);
       await this.pruneArtifacts(item.id, deployment.id);
     } else if (action === 'start') {
       await this.setStatus(item, lease, 'starting', null);
       await runtime.start(item.id);
-      await this.system(item.id, 'Instância retomada.');
+      await this.system(item.id, 'instance_resumed');
     } else if (action === 'update_limits') {
-      await this.system(item.id, `Plano aplicado: ${limits.cpuMillis / 1000} vCPU, ${limits.memoryMb} MB.`);
+      await this.system(item.id, 'plan_applied', { cpu: limits.cpuMillis / 1000, memory: limits.memoryMb });
     }
     await followers.ensure(item.id, item.ownerId);
     const now = statusOfRunning(await runtime.observe(item.id), item.plan.memoryMb);
@@ -164,7 +165,7 @@ export class Reconciler {
     const workDir = path.resolve(config.infra.dataDir, 'builds', deploymentId);
     await work.deploymentStarted(deploymentId, 'building');
     await this.setStatus(item, lease, 'building', null);
-    await this.system(item.id, `Deploy #${number}: clonando ${item.repoUrl}${item.branch ? ` (${item.branch})` : ''}…`);
+    await this.system(item.id, 'deploy_cloning', { n: number, target: `${item.repoUrl}${item.branch ? ` (${item.branch})` : ''}` });
     const controller = new AbortController();
     const timeout = setTimeout(() => controller.abort(), config.buildTimeoutMs);
     try {
@@ -220,7 +221,7 @@ export class Reconciler {
       if (error instanceof SourceError && error.detail) this.deps.log(`deployment ${deploymentId} (${item.repoUrl}): ${error.code}: ${error.detail}`);
       log.write('build', `✖ ${reason}`);
       await work.deploymentFailed(deploymentId, reason);
-      await this.system(item.id, `Deploy #${number} falhou: ${reason}`);
+      await this.system(item.id, 'deploy_failed', { n: number, reason });
       return null;
     } finally {
       clearTimeout(timeout);
@@ -270,7 +271,7 @@ export class Reconciler {
             continue;
           }
           if (!(await sessions.done(transfer.id, bytes))) await archives.remove(transfer.id);
-          else await this.system(instanceId, 'Backup da sessão do WhatsApp pronto para baixar.');
+          else await this.system(instanceId, 'session_backup_ready');
         } else {
           if (isPaymentHold(item.statusReason)) {
             await sessions.failed(transfer.id, 'instance_unpaid');
@@ -288,7 +289,7 @@ export class Reconciler {
           await this.deps.logStore.append(logKeys.whatsapp(instanceId), [
             { ts: new Date().toISOString(), stream: 'system', line: JSON.stringify(INITIAL_STATE) },
           ]);
-          await this.system(instanceId, 'Sessão do WhatsApp restaurada do backup: o bot volta com ela.');
+          await this.system(instanceId, 'session_restored');
         }
       } catch (error) {
         await sessions.failed(
@@ -305,8 +306,11 @@ export class Reconciler {
     return restored;
   }
 
-  private async system(instanceId: string, line: string): Promise<void> {
-    await this.deps.logStore.append(logKeys.instance(instanceId), [{ ts: new Date().toISOString(), stream: 'system', line }]);
+  /** A line of the platform's own in the instance's log: stored as a code (said in each reader's language) and in pt-BR. */
+  private async system(instanceId: string, code: SystemMessageCode, params: SystemMessageParams = {}): Promise<void> {
+    await this.deps.logStore.append(logKeys.instance(instanceId), [
+      { ts: new Date().toISOString(), stream: 'system', line: renderSystemMessage(code, params), message: { code, params } },
+    ]);
   }
 }
 

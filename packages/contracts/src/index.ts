@@ -6,3 +6,4 @@ export * from './logs.js';
 export * from './messages.js';
 export * from './plans.js';
 export * from './routes.js';
+export * from './system-messages.js';

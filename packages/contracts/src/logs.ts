@@ -15,4 +15,5 @@ export const LogQuerySchema = z.object({
     .describe('Only lines after this position'),
   limit: z.coerce.number().int().min(1).max(5000).default(500),
   follow: z.enum(['0', '1', 'true', 'false']).optional(),
+  lang: z.enum(['pt-BR', 'en', 'es']).optional().describe("The language of the platform's own lines (default: Accept-Language, then pt-BR)"),
 });

@@ -1,12 +1,19 @@
 import type { Redis } from 'ioredis';
-import { compareIds, type LogStream, type StoredLogEntry } from './log-store.js';
+import { compareIds, type LogMessage, type LogStream, type StoredLogEntry } from './log-store.js';
 
 export type RawEntry = [id: string, fields: string[]];
 
 export function decode([id, fields]: RawEntry): StoredLogEntry {
   const map = new Map<string, string>();
   for (let i = 0; i + 1 < fields.length; i += 2) map.set(fields[i] ?? '', fields[i + 1] ?? '');
-  return { id, ts: map.get('ts') ?? '', stream: (map.get('stream') ?? 'stdout') as LogStream, line: map.get('line') ?? '' };
+  const entry = { id, ts: map.get('ts') ?? '', stream: (map.get('stream') ?? 'stdout') as LogStream, line: map.get('line') ?? '' };
+  const message = map.get('message');
+  if (!message) return entry;
+  try {
+    return { ...entry, message: JSON.parse(message) as LogMessage };
+  } catch {
+    return entry; // the line says it in pt-BR all the same
+  }
 }
 
 type Waiter = {

@@ -5,6 +5,7 @@ export {
   entryBytes,
   isStreamId,
   type LogEntry,
+  type LogMessage,
   type LogStore,
   type LogStoreLimits,
   type LogStream,

@@ -1,6 +1,14 @@
 export type LogStream = 'stdout' | 'stderr' | 'system' | 'build';
 
-export type LogEntry = { readonly ts: string; readonly stream: LogStream; readonly line: string };
+/** What the platform said, as a code and its parameters (`@zapdeploy/contracts` system messages): readers say it in their language. */
+export type LogMessage = { readonly code: string; readonly params: Readonly<Record<string, string | number>> };
+
+export type LogEntry = { readonly ts: string; readonly stream: LogStream; readonly line: string; readonly message?: LogMessage };
+
+/** The stored form of an entry's message ('' when it has none). */
+export function encodeMessage(entry: LogEntry): string {
+  return entry.message ? JSON.stringify(entry.message) : '';
+}
 
 /** An entry with its position in the stream (`<ms>-<seq>`, ordered; used as the SSE event id). */
 export type StoredLogEntry = LogEntry & { readonly id: string };
@@ -36,7 +44,7 @@ export const DEFAULT_LIMITS: LogStoreLimits = { maxEntries: DEFAULT_MAX_ENTRIES,
 
 /** The bytes an entry counts for in a stream's budget. */
 export function entryBytes(entry: LogEntry): number {
-  return Buffer.byteLength(entry.ts) + Buffer.byteLength(entry.stream) + Buffer.byteLength(entry.line);
+  return Buffer.byteLength(entry.ts) + Buffer.byteLength(entry.stream) + Buffer.byteLength(entry.line) + Buffer.byteLength(encodeMessage(entry));
 }
 
 export const logKeys = {

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { BlockingReadHub, decode, type RawEntry } from './blocking-read-hub.js';
-import { DEFAULT_LIMITS, type LogEntry, type LogStore, type LogStoreLimits, type StoredLogEntry } from './log-store.js';
+import { DEFAULT_LIMITS, encodeMessage, type LogEntry, type LogStore, type LogStoreLimits, type StoredLogEntry } from './log-store.js';
 
 /**
  * Appends a batch and trims the stream to its bounds in one step: at most ARGV[1] entries and ARGV[2] bytes of
@@ -10,9 +10,13 @@ const APPEND = `
 local maxEntries = tonumber(ARGV[1])
 local maxBytes = tonumber(ARGV[2])
 local added = 0
-for i = 3, #ARGV, 3 do
-  redis.call('XADD', KEYS[1], '*', 'ts', ARGV[i], 'stream', ARGV[i + 1], 'line', ARGV[i + 2])
-  added = added + #ARGV[i] + #ARGV[i + 1] + #ARGV[i + 2]
+for i = 3, #ARGV, 4 do
+  if ARGV[i + 3] == '' then
+    redis.call('XADD', KEYS[1], '*', 'ts', ARGV[i], 'stream', ARGV[i + 1], 'line', ARGV[i + 2])
+  else
+    redis.call('XADD', KEYS[1], '*', 'ts', ARGV[i], 'stream', ARGV[i + 1], 'line', ARGV[i + 2], 'message', ARGV[i + 3])
+  end
+  added = added + #ARGV[i] + #ARGV[i + 1] + #ARGV[i + 2] + #ARGV[i + 3]
 end
 local bytes = redis.call('INCRBY', KEYS[2], added)
 local length = redis.call('XLEN', KEYS[1])
@@ -59,7 +63,7 @@ export class RedisLogStore implements LogStore {
   async append(key: string, entries: readonly LogEntry[]): Promise<void> {
     if (entries.length === 0) return;
     const args: string[] = [String(this.limits.maxEntries), String(this.limits.maxBytes)];
-    for (const entry of entries) args.push(entry.ts, entry.stream, entry.line);
+    for (const entry of entries) args.push(entry.ts, entry.stream, entry.line, encodeMessage(entry));
     await this.redis.eval(APPEND, 2, this.key(key), this.bytesKey(key), ...args);
   }
 

@@ -56,6 +56,28 @@ describe.each(stores)('%s log store', (kind, make) => {
     await sut.close();
   });
 
+  it('keeps what the platform said as a code and parameters, beside its line, through every way of reading', async () => {
+    const sut = make().store;
+    const said = {
+      ts: new Date().toISOString(),
+      stream: 'system' as const,
+      line: 'Instância pausada.',
+      message: { code: 'instance_paused', params: { n: 3 } },
+    };
+    await sut.append('said', [entry('before'), said]);
+    const controller = new AbortController();
+    const waiting = sut.wait('said', (await sut.tail('said', 1))[0]?.id ?? '$', 5_000, controller.signal);
+    await sut.append('said', [said]);
+    for (const read of [await sut.read('said', { limit: 10 }), await sut.tail('said', 10), await waiting]) {
+      const spoken = read.filter((e) => e.stream === 'system');
+      expect(spoken.length).toBeGreaterThan(0);
+      for (const e of spoken) expect(e).toMatchObject({ line: 'Instância pausada.', message: { code: 'instance_paused', params: { n: 3 } } });
+      expect(read.find((e) => e.line === 'before')?.message).toBeUndefined();
+    }
+    controller.abort();
+    await sut.close();
+  });
+
   it('deletes streams', async () => {
     const { store: sut, prefix } = make();
     await sut.append('gone', [entry('a')]);

@@ -1,4 +1,14 @@
-import { BILLING_EVENTS, BillingDunningV1, BillingEndedV1, BillingPlanChangedV1, PaymentApprovedV1, PaymentReversedV1 } from '@zapdeploy/contracts';
+import {
+  BILLING_EVENTS,
+  BillingDunningV1,
+  BillingEndedV1,
+  BillingPlanChangedV1,
+  PaymentApprovedV1,
+  PaymentReversedV1,
+  renderSystemMessage,
+  type SystemMessageCode,
+  type SystemMessageParams,
+} from '@zapdeploy/contracts';
 import type { UserRepository } from '@zapdeploy/db';
 import { isPaymentHold } from '@zapdeploy/domain';
 import { type LogStore, logKeys } from '@zapdeploy/logstore';
@@ -65,10 +75,7 @@ export class BillingEvents {
         ...(resume ? { desiredState: 'running' as const, statusReason: null } : {}),
       };
     });
-    await this.say(
-      event.instanceId,
-      `Pagamento de ${brl(event.amountCents)} aprovado (Mercado Pago ${event.paymentId}): plano pago até ${date(event.paidUntil)}.`,
-    );
+    await this.say(event.instanceId, 'payment_approved', { amount: event.amountCents, payment: event.paymentId, until: event.paidUntil });
     if (changed)
       await this.mail(
         event.ownerId,
@@ -80,7 +87,7 @@ export class BillingEvents {
 
   private async reversed(event: z.infer<typeof PaymentReversedV1.schema>): Promise<void> {
     const what = event.reason === 'charged_back' ? 'contestado (chargeback)' : 'estornado';
-    await this.say(event.instanceId, `O pagamento ${event.paymentId} foi ${what}: o período pago terminou. Pague de novo para manter o bot no ar.`);
+    await this.say(event.instanceId, event.reason === 'charged_back' ? 'payment_charged_back' : 'payment_refunded', { payment: event.paymentId });
     await this.mail(
       event.ownerId,
       'Pagamento estornado',
@@ -93,15 +100,12 @@ export class BillingEvents {
     const changed = await this.deps.instances.applyPlatformChange(event.instanceId, 'plan_change_applied', (current) =>
       current.planId === event.planId ? null : { planId: event.planId },
     );
-    if (changed) await this.say(event.instanceId, 'Fim do período pago: a troca de plano agendada foi aplicada.');
+    if (changed) await this.say(event.instanceId, 'plan_change_applied');
   }
 
   private async dunning(event: z.infer<typeof BillingDunningV1.schema>): Promise<void> {
     if (event.stage === 'reminder') {
-      await this.say(
-        event.instanceId,
-        `Lembrete: o período pago termina em ${date(event.at)}. Pague o próximo período (Pix ou cartão) para o bot seguir no ar.`,
-      );
+      await this.say(event.instanceId, 'payment_reminder', { at: event.at });
       await this.mail(
         event.ownerId,
         'Seu plano vence em breve',
@@ -111,7 +115,7 @@ export class BillingEvents {
       return;
     }
     if (event.stage === 'grace') {
-      await this.say(event.instanceId, `Pagamento pendente: o bot segue no ar até ${date(event.at)}; depois disso ele será pausado.`);
+      await this.say(event.instanceId, 'payment_grace', { at: event.at });
       await this.mail(
         event.ownerId,
         'Pagamento pendente',
@@ -124,7 +128,7 @@ export class BillingEvents {
       current.desiredState === 'paused' && current.statusReason === 'payment_overdue' ? null : { desiredState: 'paused', statusReason: 'payment_overdue' },
     );
     if (changed) {
-      await this.say(event.instanceId, `Instância pausada: pagamento pendente. Os dados ficam guardados até ${date(event.at)}.`);
+      await this.say(event.instanceId, 'payment_suspended', { at: event.at });
       await this.mail(
         event.ownerId,
         'Instância pausada: pagamento pendente',
@@ -138,8 +142,11 @@ export class BillingEvents {
     await this.deps.instances.applyPlatformChange(event.instanceId, 'payment_retention_ended', () => ({ desiredState: 'deleted', status: 'deleting' }));
   }
 
-  private async say(instanceId: string, line: string): Promise<void> {
-    await this.deps.logStore.append(logKeys.instance(instanceId), [{ ts: new Date().toISOString(), stream: 'system', line }]);
+  /** A line in the instance's log, as a code (said in each reader's language) and in pt-BR. */
+  private async say(instanceId: string, code: SystemMessageCode, params: SystemMessageParams = {}): Promise<void> {
+    await this.deps.logStore.append(logKeys.instance(instanceId), [
+      { ts: new Date().toISOString(), stream: 'system', line: renderSystemMessage(code, params), message: { code, params } },
+    ]);
   }
 
   private async mail(ownerId: string | null, subject: string, text: string, instanceId: string): Promise<void> {

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
-import { routes } from '@zapdeploy/contracts';
+import { isSystemMessageCode, renderSystemMessage, routes, type SystemMessageLocale } from '@zapdeploy/contracts';
 import { InstanceRepository } from '@zapdeploy/db';
 import { notFound } from '@zapdeploy/domain';
 import { isStreamId, type LogStore, logKeys, type StoredLogEntry } from '@zapdeploy/logstore';
@@ -7,6 +7,7 @@ import type { Request, Response } from 'express';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import { LOG_STORE } from '../auth/tokens.js';
 import { HttpProblem } from '../http/http-problem.js';
+import { negotiateLocale } from '../http/messages.js';
 import type { Principal } from '../http/request-context.js';
 import { ZodPipe } from '../http/zod-pipe.js';
 import { streamSse, wantsStream } from './sse.js';
@@ -16,7 +17,11 @@ type LogQuery = typeof routes.instanceLogs.query._zod.output;
 const idPipe = new ZodPipe(routes.instanceLogs.params, 'params');
 const queryPipe = new ZodPipe(routes.instanceLogs.query, 'query');
 
-const asLine = (entry: StoredLogEntry) => ({ id: entry.id, ts: entry.ts, stream: entry.stream, line: entry.line });
+/** What the platform said is said in the reader's language; everything else exactly as it was printed. */
+function lineIn(entry: StoredLogEntry, locale: SystemMessageLocale): string {
+  const message = entry.message;
+  return message && isSystemMessageCode(message.code) ? renderSystemMessage(message.code, message.params, locale) : entry.line;
+}
 
 @Controller('api/v1')
 export class LogsController {
@@ -79,6 +84,7 @@ export class LogsController {
   }
 
   private async serve(principal: Principal, key: string, query: LogQuery, request: Request, response: Response): Promise<void> {
+    const locale = query.lang ?? negotiateLocale(request.headers['accept-language']);
     if (wantsStream(request, query.follow)) {
       await this.limited(principal, request, () =>
         streamSse(request, response, {
@@ -86,13 +92,14 @@ export class LogsController {
           key,
           after: lastEventId(request) ?? query.after,
           backlog: query.limit,
-          event: (entry) => ({ name: 'log', data: { ts: entry.ts, stream: entry.stream, line: entry.line } }),
+          gapLine: renderSystemMessage('lines_skipped', {}, locale),
+          event: (entry) => ({ name: 'log', data: { ts: entry.ts, stream: entry.stream, line: lineIn(entry, locale) } }),
         }),
       );
       return;
     }
     const items = query.after ? await this.store.read(key, { after: query.after, limit: query.limit }) : await this.store.tail(key, query.limit);
-    response.json({ items: items.map(asLine) });
+    response.json({ items: items.map((entry) => ({ id: entry.id, ts: entry.ts, stream: entry.stream, line: lineIn(entry, locale) })) });
   }
 }
 

@@ -1,3 +1,4 @@
+import { renderSystemMessage } from '@zapdeploy/contracts';
 import { compareIds, type LogStore, type StoredLogEntry } from '@zapdeploy/logstore';
 import type { Request, Response } from 'express';
 
@@ -12,6 +13,8 @@ export type SseOptions = {
   readonly event: (entry: StoredLogEntry) => { readonly name: string; readonly data: unknown };
   /** Event name of the notice sent when the reader fell behind the stream's bound. */
   readonly gapEvent?: string;
+  /** Said when the reader fell behind the stream's bound (in the reader's language). */
+  readonly gapLine?: string;
 };
 
 /**
@@ -66,7 +69,7 @@ export async function streamSse(request: Request, response: Response, options: S
       const oldest = await options.store.oldestId(options.key).catch(() => undefined);
       if (oldest && cursor !== '0-0' && cursor !== '$' && compareIds(cursor, oldest) < 0) {
         response.write(
-          `event: ${options.gapEvent ?? 'log'}\ndata: ${JSON.stringify({ ts: new Date().toISOString(), stream: 'system', line: '[zapdeploy] linhas antigas saíram do histórico antes de chegar aqui (o bot escreveu mais rápido do que a conexão leu)' })}\n\n`,
+          `event: ${options.gapEvent ?? 'log'}\ndata: ${JSON.stringify({ ts: new Date().toISOString(), stream: 'system', line: options.gapLine ?? renderSystemMessage('lines_skipped', {}) })}\n\n`,
         );
       }
       let entries: StoredLogEntry[];

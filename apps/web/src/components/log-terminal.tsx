@@ -13,7 +13,7 @@ const MAX_LINES = 5000;
  * tail unless the user scrolls up, search, download. `live=false` loads the lines once (build logs).
  */
 export function LogTerminal({ url, live, fileName }: { url: string; live: boolean; fileName: string }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const [lines, setLines] = useState<Line[]>([]);
   const [query, setQuery] = useState('');
   const [following, setFollowing] = useState(true);
@@ -22,13 +22,14 @@ export function LogTerminal({ url, live, fileName }: { url: string; live: boolea
   useEffect(() => {
     setLines([]);
     if (!live) {
-      fetch(`${url}?limit=5000`, { credentials: 'same-origin' })
+      // The platform's own lines come in the dashboard's language (`lang`).
+      fetch(`${url}?limit=5000&lang=${locale}`, { credentials: 'same-origin' })
         .then((response) => (response.ok ? (response.json() as Promise<{ items: Line[] }>) : { items: [] }))
         .then((page) => setLines(page.items))
         .catch(() => undefined);
       return;
     }
-    const source = new EventSource(`${url}?follow=1&limit=1000`);
+    const source = new EventSource(`${url}?follow=1&limit=1000&lang=${locale}`);
     const pending: Line[] = [];
     let frame = 0;
     source.addEventListener('log', (event) => {
@@ -46,7 +47,7 @@ export function LogTerminal({ url, live, fileName }: { url: string; live: boolea
       source.close();
       cancelAnimationFrame(frame);
     };
-  }, [url, live]);
+  }, [url, live, locale]);
 
   useEffect(() => {
     if (following && box.current) box.current.scrollTop = box.current.scrollHeight;
