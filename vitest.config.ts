@@ -14,12 +14,27 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['apps/*/test/**/*.int.test.ts', 'packages/*/test/**/*.int.test.ts', 'test/**/*.int.test.ts'],
+          exclude: ['apps/web/test/**', '**/node_modules/**'],
           testTimeout: 180_000,
           hookTimeout: 120_000,
           // Pages and statuses change asynchronously on a busy 2-core machine: a poll may wait, never passes early.
           expect: { poll: { timeout: 20_000, interval: 100 } },
           pool: 'forks',
           maxWorkers: 2,
+        },
+      },
+      {
+        test: {
+          // The dashboard in Chromium, each file running API, worker and Next.js in-process: one file at a time,
+          // after the rest, so that a busy machine does not starve the browser (a fork ran out of memory once
+          // under the full parallel load).
+          name: 'browser',
+          include: ['apps/web/test/**/*.int.test.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 120_000,
+          expect: { poll: { timeout: 20_000, interval: 100 } },
+          pool: 'forks',
+          fileParallelism: false,
         },
       },
       {

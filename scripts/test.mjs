@@ -33,6 +33,7 @@ const types = run('types (tsc)', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']
 // start those services (alone).
 const runs = [
   ['tests (vitest: unit + integration)', ['--project', 'unit', '--project', 'integration']],
+  ['tests (vitest: browser — the dashboard in Chromium, one file at a time)', ['--project', 'browser']],
   ['tests (vitest: heavy — the examples built from the npm registry)', ['--project', 'heavy']],
   ['tests (vitest: disruptive — restarts RabbitMQ and Redis, kills workers)', ['--project', 'disruptive']],
 ];
