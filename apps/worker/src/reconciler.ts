@@ -281,6 +281,7 @@ export class Reconciler {
           await runtime.stop(instanceId);
           // pipeline, not pipe: a missing or tampered archive fails the import instead of leaving it waiting.
           const tar = createGunzip();
+          // Its failure destroys `tar`, so importSessions rejects with it below: reported there, once.
           pipeline(archives.read(transfer.id), tar).catch(() => undefined);
           await runtime.importSessions(instanceId, tar);
           await sessions.done(transfer.id);

@@ -43,6 +43,7 @@ export async function createBuildCgroup(name: string, pidsLimit: number, cgroupD
         for (const child of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
           if (child.isDirectory()) await rmdir(path.join(dir, child.name)).catch(() => undefined);
         }
+        // Best effort: an empty cgroup folder left behind (still busy, already gone) holds nothing and costs nothing.
         await rmdir(dir).catch(() => undefined);
       }
     },

@@ -94,7 +94,7 @@ export function normalizeSessionArchive(source: Readable | Buffer, limits: Sessi
         { name: path, type: 'file', size: header.size, mode: 0o600, uid: BOT_UID, gid: BOT_UID, ...(header.mtime ? { mtime: header.mtime } : {}) },
         (error) => (error ? extract.destroy(error) : next()),
       );
-      sink.on('error', () => undefined);
+      sink.on('error', () => undefined); // its error ends the entry, which the extract reports once (above)
       stream.pipe(sink);
     } catch (error) {
       stream.resume();
