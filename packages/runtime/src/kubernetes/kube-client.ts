@@ -1,0 +1,163 @@
+import { PassThrough, type Readable, Writable } from 'node:stream';
+import {
+  ApiException,
+  AppsV1Api,
+  CoreV1Api,
+  Exec,
+  KubeConfig,
+  type KubernetesObject,
+  KubernetesObjectApi,
+  PatchStrategy,
+  setHeaderOptions,
+  type V1Status,
+} from '@kubernetes/client-node';
+
+export const FIELD_MANAGER = 'zapdeploy-worker';
+
+export function isNotFound(error: unknown): boolean {
+  return error instanceof ApiException && error.code === 404;
+}
+
+export function isConflict(error: unknown): boolean {
+  return error instanceof ApiException && error.code === 409;
+}
+
+/** What the API server said, without the request (no credentials): for logs and BuildFailed-style messages. */
+export function describeKubeError(error: unknown): string {
+  if (error instanceof ApiException) {
+    const body = typeof error.body === 'string' ? safeJson(error.body) : error.body;
+    const message = (body as { message?: string } | undefined)?.message;
+    return `HTTP ${error.code}${message ? `: ${message}` : ''}`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return { message: text.slice(0, 300) };
+  }
+}
+
+export const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
+
+/** One cluster's API clients, from its own KubeConfig (never a shared, switched context). */
+export class KubeClient {
+  readonly core: CoreV1Api;
+  readonly apps: AppsV1Api;
+  readonly objects: KubernetesObjectApi;
+  private readonly exec: Exec;
+
+  constructor(readonly config: KubeConfig) {
+    this.core = config.makeApiClient(CoreV1Api);
+    this.apps = config.makeApiClient(AppsV1Api);
+    this.objects = KubernetesObjectApi.makeApiClient(config);
+    this.exec = new Exec(config);
+  }
+
+  static fromString(kubeconfig: string): KubeClient {
+    const config = new KubeConfig();
+    config.loadFromString(kubeconfig);
+    return new KubeClient(config);
+  }
+
+  /** Server-side apply: creates or updates the fields the worker owns, idempotently. */
+  async apply<T extends KubernetesObject>(object: T): Promise<T> {
+    return this.objects.patch(object, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
+  }
+
+  async createIfAbsent<T extends KubernetesObject>(object: T): Promise<void> {
+    try {
+      await this.objects.create(object, undefined, undefined, FIELD_MANAGER);
+    } catch (error) {
+      if (!isConflict(error)) throw error;
+    }
+  }
+
+  async orNull<T>(read: () => Promise<T>): Promise<T | null> {
+    try {
+      return await read();
+    } catch (error) {
+      if (isNotFound(error)) return null;
+      throw error;
+    }
+  }
+
+  async ignoreMissing(action: () => Promise<unknown>): Promise<void> {
+    try {
+      await action();
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+  }
+
+  async scale(namespace: string, name: string, replicas: number): Promise<void> {
+    await this.apps.patchNamespacedStatefulSetScale(
+      { name, namespace, body: { spec: { replicas } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+  }
+
+  /** Resolves once the pod object is gone (its containers stopped), or rejects after `timeoutMs`. */
+  async waitPodGone(namespace: string, name: string, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while ((await this.orNull(() => this.core.readNamespacedPod({ name, namespace }))) !== null) {
+      if (Date.now() > deadline) throw new Error(`pod ${namespace}/${name} still exists after ${Math.round(timeoutMs / 1000)} s`);
+      await sleep(250);
+    }
+  }
+
+  /**
+   * Runs `command` in a container; stdout goes to `stdout` (a stream the caller reads), stdin comes from `stdin`.
+   * Resolves with the exit status once the command ends.
+   */
+  async run(
+    namespace: string,
+    pod: string,
+    container: string,
+    command: string[],
+    io: { stdout?: Writable; stdin?: Readable } = {},
+  ): Promise<{ ok: boolean; message: string; stderr: string }> {
+    const stderrChunks: Buffer[] = [];
+    const stderr = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        if (stderrChunks.reduce((n, c) => n + c.length, 0) < 4096) stderrChunks.push(chunk);
+        callback();
+      },
+    });
+    const stdout = io.stdout ?? new PassThrough().resume();
+    return new Promise((resolve, reject) => {
+      let status: V1Status | undefined;
+      let settled = false;
+      const settle = (error?: Error) => {
+        if (settled) return;
+        settled = true;
+        if (error) return reject(error);
+        const text = Buffer.concat(stderrChunks).toString('utf8');
+        resolve({ ok: status?.status === 'Success', message: status?.message ?? 'connection closed', stderr: text });
+      };
+      // The status arrives just before the socket closes; everything written to stdout has arrived by then.
+      this.exec
+        .exec(namespace, pod, container, command, stdout, stderr, io.stdin ?? null, false, (value) => {
+          status = value;
+        })
+        .then((socket) => {
+          socket.on('close', () => settle());
+          socket.on('error', (error: Error) => settle(error));
+        })
+        .catch(reject);
+    });
+  }
+}
