@@ -76,6 +76,27 @@ export class WorkerInstanceRepository {
     };
   }
 
+  /** The tenant an instance's objects belong to on a shared engine: its owner (or the instance itself, if it has none). */
+  async tenantOf(id: string): Promise<string> {
+    const [row] = await this.db.select({ ownerId: instances.ownerId }).from(instances).where(eq(instances.id, id));
+    if (!row) throw new Error(`instance ${id} does not exist`);
+    return row.ownerId ?? id;
+  }
+
+  /** What a tenant's instances that are not deleted may use together: the sum of their plans. */
+  async tenantAllowance(tenantId: string): Promise<{ memoryMb: number; cpuMillis: number; instances: number }> {
+    const [row] = await this.db
+      .select({
+        memoryMb: sql<number>`coalesce(sum(${plans.memoryMb}), 0)::int`,
+        cpuMillis: sql<number>`coalesce(sum(${plans.cpuMillis}), 0)::int`,
+        instances: sql<number>`count(*)::int`,
+      })
+      .from(instances)
+      .innerJoin(plans, eq(plans.id, instances.planId))
+      .where(and(isNull(instances.deletedAt), or(eq(instances.ownerId, tenantId), and(isNull(instances.ownerId), eq(instances.id, tenantId)))));
+    return { memoryMb: row?.memoryMb ?? 0, cpuMillis: row?.cpuMillis ?? 0, instances: row?.instances ?? 0 };
+  }
+
   /** Instances that are not deleted (resync walks them all). */
   async listLiveIds(): Promise<string[]> {
     const rows = await this.db.select({ id: instances.id }).from(instances).where(isNull(instances.deletedAt));
