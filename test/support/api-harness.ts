@@ -8,6 +8,7 @@ import { tables } from '@zapdeploy/db';
 import { openInfrastructure } from '@zapdeploy/infra';
 import { loadPaymentsConfig, type PaymentsOverrides, PaymentsService } from '@zapdeploy/payments';
 import { startPlatform } from '@zapdeploy/platform';
+import { removeInstance } from '@zapdeploy/runtime';
 import { loadWorkerConfig, type Worker } from '@zapdeploy/worker';
 import { HOST_CA_FILE } from './docker.js';
 import { freePort } from './free-port.js';
@@ -113,7 +114,7 @@ export async function startTestApi(options: HarnessOptions): Promise<TestApi> {
       // Leave nothing running on the machine: remove every instance this test created from the runtime.
       const ids = (await running.infrastructure.database.db.select({ id: tables.instances.id }).from(tables.instances)).map((row) => row.id);
       await running.stop();
-      if (!keepBots) for (const id of ids) await running.worker.runtime.remove(id, { keepData: false }).catch(() => undefined);
+      if (!keepBots) for (const id of ids) await removeInstance(running.worker.runtime, id).catch(() => undefined);
     };
   } else if (paymentsOption) {
     // The payments service shares the API's infrastructure (embedded PGlite has one connection).

@@ -17,7 +17,9 @@ import { z } from 'zod';
 const positive = (fallback: number) => z.coerce.number().int().min(1, 'expected a positive whole number').default(fallback);
 
 const schema = z.object({
-  ZAPDEPLOY_RUNTIME: z.enum(['docker', 'process', 'kubernetes', 'auto'], { message: 'expected docker, process or kubernetes' }).default('auto'),
+  ZAPDEPLOY_RUNTIME: z
+    .enum(['docker', 'process', 'kubernetes', 'memory', 'auto'], { message: 'expected docker, process, kubernetes or memory' })
+    .default('auto'),
   ZAPDEPLOY_BUILD_CA_FILE: z.string().optional(),
   ZAPDEPLOY_ALLOW_PRIVATE_GIT_HOSTS: privateGitHosts.default(false),
   ZAPDEPLOY_NODE_IMAGE: z.string().default('node:24-slim'),
@@ -49,7 +51,7 @@ const schema = z.object({
 export type WorkerConfig = {
   readonly infra: InfraConfig;
   readonly github: GithubConfig;
-  readonly runtime: 'docker' | 'process' | 'kubernetes' | 'auto';
+  readonly runtime: 'docker' | 'process' | 'kubernetes' | 'memory' | 'auto';
   readonly buildCaFile: string | undefined;
   /** Private git hosts that may be cloned from: all, none, or these `host`/`host:port`. */
   readonly allowPrivateGitHosts: boolean | readonly string[];

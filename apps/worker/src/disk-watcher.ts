@@ -1,6 +1,6 @@
 import { InstanceReconcileV1 } from '@zapdeploy/contracts';
 import type { LeaseRepository, OutboxRepository, WorkerInstanceRepository } from '@zapdeploy/db';
-import type { Runtime } from '@zapdeploy/runtime';
+import type { InstanceVolume } from '@zapdeploy/runtime';
 
 const MB = 1024 * 1024;
 
@@ -11,7 +11,7 @@ const MB = 1024 * 1024;
 export class DiskWatcher {
   constructor(
     private readonly deps: {
-      readonly runtime: Runtime;
+      readonly volume: Pick<InstanceVolume, 'diskUsage'>;
       readonly leases: LeaseRepository;
       readonly work: WorkerInstanceRepository;
       readonly outbox: OutboxRepository;
@@ -22,11 +22,11 @@ export class DiskWatcher {
   ) {}
 
   async check(): Promise<string[]> {
-    const { leases, runtime, work, outbox } = this.deps;
+    const { leases, volume, work, outbox } = this.deps;
     const lease = await leases.acquire('disk-check', this.deps.workerId, this.deps.intervalMs);
     if (!lease) return [];
     const paused: string[] = [];
-    const [usage, limits] = await Promise.all([runtime.diskUsage(), work.diskLimits()]);
+    const [usage, limits] = await Promise.all([volume.diskUsage(), work.diskLimits()]);
     for (const [id, bytes] of usage) {
       const limit = limits.get(id);
       if (!limit || bytes <= limit.diskMb * MB) continue;

@@ -1,6 +1,7 @@
 import type { Lease } from '@zapdeploy/db';
+import { createMemoryRuntime } from '@zapdeploy/runtime';
 import { describe, expect, it } from 'vitest';
-import { fenced, holdLease, LeaseLostError } from './lease-guard.js';
+import { fenced, fencedPorts, holdLease, LeaseLostError } from './lease-guard.js';
 
 const lease = { resource: 'reconcile:i1', holder: 'w1', fence: 3 } as Lease;
 
@@ -69,5 +70,18 @@ describe(fenced.name, () => {
     controller.abort(new LeaseLostError('reconcile:a'));
     expect(() => guarded.start('a')).toThrow(LeaseLostError);
     expect(calls).toEqual(['stop a']);
+  });
+});
+
+describe(fencedPorts.name, () => {
+  it('fences the builder, the workload and the volume alike', async () => {
+    const controller = new AbortController();
+    const ports = fencedPorts(createMemoryRuntime(), controller.signal);
+    expect(ports.kind).toBe('memory');
+    expect(await ports.workload.list()).toEqual([]);
+    controller.abort(new LeaseLostError('reconcile:a'));
+    expect(() => ports.workload.stop('a')).toThrow(LeaseLostError);
+    expect(() => ports.volume.clearSessions('a')).toThrow(LeaseLostError);
+    expect(() => ports.builder.pruneArtifacts('a', [])).toThrow(LeaseLostError);
   });
 });

@@ -1,4 +1,5 @@
 import type { Lease } from '@zapdeploy/db';
+import type { RuntimePorts } from '@zapdeploy/runtime';
 
 /** Raised in a reconcile step once the worker no longer holds the instance's lease: another worker acts now. */
 export class LeaseLostError extends Error {
@@ -50,4 +51,9 @@ export function fenced<T extends object>(target: T, signal: AbortSignal): T {
       };
     },
   });
+}
+
+/** The runtime's ports, each fenced: once the lease is lost, no build, workload or volume call goes through. */
+export function fencedPorts(ports: RuntimePorts, signal: AbortSignal): RuntimePorts {
+  return { kind: ports.kind, builder: fenced(ports.builder, signal), workload: fenced(ports.workload, signal), volume: fenced(ports.volume, signal) };
 }

@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type DatabaseHandle, LeaseRepository, openDatabase } from '@zapdeploy/db';
 import { logKeys, MemoryLogStore } from '@zapdeploy/logstore';
-import { ProcessRuntime } from '@zapdeploy/runtime';
+import { createProcessRuntime, type RuntimePorts } from '@zapdeploy/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LogFollowers } from './log-followers.js';
 
 let root: string;
 let database: DatabaseHandle;
-let runtime: ProcessRuntime;
+let runtime: RuntimePorts;
 const store = new MemoryLogStore();
 
 // One embedded database for the file (PGlite takes seconds to start); the last test closes it.
@@ -17,25 +17,32 @@ beforeAll(async () => {
   root = await mkdtemp(path.join(tmpdir(), 'zapdeploy-followers-'));
   database = await openDatabase({ dataDir: 'memory://' });
   await database.migrate();
-  runtime = new ProcessRuntime({ rootDir: root, maxRestarts: 0, hostEnv: { PATH: process.env.PATH, HOME: process.env.HOME, LANG: 'C.UTF-8' } });
+  runtime = createProcessRuntime({ rootDir: root, maxRestarts: 0, hostEnv: { PATH: process.env.PATH, HOME: process.env.HOME, LANG: 'C.UTF-8' } });
 }, 120_000);
 afterAll(async () => {
-  await runtime.close();
+  await runtime.workload.close();
   await database.close().catch(() => undefined);
   await rm(root, { recursive: true, force: true });
 });
 
-/** Runs a bot (a shell command) as instance `id` on the ProcessRuntime. */
+/** Runs a bot (a shell command) as instance `id` on the process runtime. */
 async function runBot(id: string, command: string): Promise<void> {
   const artifact = path.join(root, 'builds', id);
   await mkdir(artifact, { recursive: true });
   await writeFile(path.join(artifact, '.zapdeploy-start'), command);
-  await runtime.replace({ instanceId: id, deploymentId: `d-${id}`, artifact, env: {}, limits: { cpuMillis: 250, memoryMb: 256, diskMb: 1024 }, revision: 'r' });
+  await runtime.workload.replace({
+    instanceId: id,
+    deploymentId: `d-${id}`,
+    artifact,
+    env: {},
+    limits: { cpuMillis: 250, memoryMb: 256, diskMb: 1024 },
+    revision: 'r',
+  });
 }
 
 function followers(log: string[], onLine?: (instanceId: string, line: string) => void): LogFollowers {
   return new LogFollowers({
-    runtime,
+    workload: runtime.workload,
     leases: new LeaseRepository(database.db),
     logStore: store,
     workerId: 'worker-1',

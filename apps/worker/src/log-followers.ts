@@ -1,6 +1,6 @@
 import type { Lease, LeaseRepository } from '@zapdeploy/db';
 import { type LogStore, logKeys } from '@zapdeploy/logstore';
-import type { Runtime } from '@zapdeploy/runtime';
+import type { Workload } from '@zapdeploy/runtime';
 import { LogWriter } from './log-writer.js';
 
 type Follower = { readonly controller: AbortController; readonly done: Promise<void> };
@@ -14,7 +14,7 @@ export class LogFollowers {
 
   constructor(
     private readonly deps: {
-      readonly runtime: Runtime;
+      readonly workload: Pick<Workload, 'observe' | 'follow'>;
       readonly leases: LeaseRepository;
       readonly logStore: LogStore;
       readonly workerId: string;
@@ -82,11 +82,11 @@ export class LogFollowers {
     try {
       while (!signal.aborted) {
         try {
-          const observed = await this.deps.runtime.observe(instanceId);
+          const observed = await this.deps.workload.observe(instanceId);
           if (!observed.exists) break;
           if (observed.running || observed.restarting) {
             if (since === undefined) since = await this.lastOutputTime(key);
-            await this.deps.runtime.follow(
+            await this.deps.workload.follow(
               instanceId,
               since,
               (line) => {
@@ -99,7 +99,7 @@ export class LogFollowers {
             void writer.flush();
           }
           await sleep(500, signal);
-          const after = await this.deps.runtime.observe(instanceId);
+          const after = await this.deps.workload.observe(instanceId);
           // Stopped for good (paused or crashed): the reconciler starts following again when it runs.
           if (!after.running && !after.restarting) break;
         } catch {

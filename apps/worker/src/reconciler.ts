@@ -10,18 +10,18 @@ import { containerAction, INITIAL_STATE, type InstanceStatus, isPaymentHold, isS
 import { GithubApiError } from '@zapdeploy/github';
 import { ArchiveTooLargeError, type SessionArchiveStore } from '@zapdeploy/infra';
 import { type LogStore, logKeys } from '@zapdeploy/logstore';
-import { BuildFailedError, type Runtime } from '@zapdeploy/runtime';
+import { BuildFailedError, type RuntimePorts, removeInstance } from '@zapdeploy/runtime';
 import { gzipSessionTar, SessionArchiveError, sessionArchiveLimits } from '@zapdeploy/runtime/session-archive';
 import type { LimitFunction } from 'p-limit';
 import type { WorkerConfig } from './config.js';
-import { fenced, holdLease, LeaseLostError } from './lease-guard.js';
+import { fencedPorts, holdLease, LeaseLostError } from './lease-guard.js';
 import type { LogFollowers } from './log-followers.js';
 import { LogWriter } from './log-writer.js';
 import type { StatusEvents } from './status-events.js';
 
 export type ReconcilerDeps = {
   readonly config: WorkerConfig;
-  readonly runtime: Runtime;
+  readonly runtime: RuntimePorts;
   readonly leases: LeaseRepository;
   readonly work: WorkerInstanceRepository;
   readonly instances: InstanceRepository;
@@ -54,7 +54,7 @@ export class Reconciler {
     if (!lease) return 'retry';
     const hold = holdLease(leases, lease, config.leaseMs, (error) => this.deps.log(`renewing ${lease.resource}: ${String(error)}`));
     // Once the lease is lost, every runtime call throws: the worker that took it over acts from then on.
-    const runtime = fenced(this.deps.runtime, hold.signal);
+    const runtime = fencedPorts(this.deps.runtime, hold.signal);
     try {
       for (let round = 0; round < 5; round += 1) {
         const item = await work.load(instanceId);
@@ -78,11 +78,12 @@ export class Reconciler {
     }
   }
 
-  private async step(item: WorkItem, lease: Lease, runtime: Runtime, leaseSignal: AbortSignal): Promise<void> {
+  private async step(item: WorkItem, lease: Lease, runtime: RuntimePorts, leaseSignal: AbortSignal): Promise<void> {
     const { work, followers } = this.deps;
+    const { workload, volume } = runtime;
     if (item.desiredState === 'deleted') {
       await followers.stop(item.id);
-      await runtime.remove(item.id, { keepData: false });
+      await removeInstance(runtime, item.id);
       // Its logs, build logs and WhatsApp state go with it (before it is marked deleted: a failure is retried).
       const deploymentKeys = (await work.deploymentIds(item.id)).map((id) => logKeys.deployment(id));
       await this.deps.logStore.remove([logKeys.instance(item.id), logKeys.whatsapp(item.id), ...deploymentKeys]);
@@ -108,7 +109,7 @@ export class Reconciler {
       }
       image = await buildSlots(() => this.build(item, deployment.id, deployment.number, lease, runtime, leaseSignal));
     }
-    const observed = await runtime.observe(item.id);
+    const observed = await workload.observe(item.id);
     if (!image) {
       // A failed build leaves the previous deployment running, if there is one.
       if (observed.exists && observed.running && item.desiredState === 'running') {
@@ -120,7 +121,7 @@ export class Reconciler {
       return;
     }
     if (item.desiredState === 'paused') {
-      await runtime.stop(item.id);
+      await workload.stop(item.id);
       await followers.stop(item.id);
       // Said once, when it changes: resync passes here every few seconds.
       if (await this.setStatus(item, lease, 'paused', pausedReason(item))) await this.system(item.id, 'instance_paused');
@@ -128,8 +129,8 @@ export class Reconciler {
     }
     if (item.pendingSessionResets > 0) {
       // Log out: stop the bot, delete its session folders, and start it again (new container) to pair anew.
-      await runtime.stop(item.id);
-      await runtime.clearSessions(item.id);
+      await workload.stop(item.id);
+      await volume.clearSessions(item.id);
       await work.sessionResetsApplied(item.id, lease, item.sessionResets);
       await this.deps.logStore.append(logKeys.whatsapp(item.id), [{ ts: new Date().toISOString(), stream: 'system', line: JSON.stringify(INITIAL_STATE) }]);
       await this.system(item.id, 'session_cleared');
@@ -140,26 +141,33 @@ export class Reconciler {
     const limits = { cpuMillis: item.plan.cpuMillis, memoryMb: item.plan.memoryMb, diskMb: item.plan.diskMb };
     const spec = { instanceId: item.id, deploymentId: deployment.id, artifact: image, env, limits, revision };
     let action = containerAction(observed, wanted, item.status === 'paused' || restored);
-    if (action === 'update_limits' && !(await runtime.updateLimits(item.id, limits))) action = 'replace';
+    if (action === 'update_limits' && !(await workload.updateLimits(item.id, limits))) action = 'replace';
     if (action === 'replace') {
       await this.setStatus(item, lease, 'starting', null);
       await this.system(item.id, observed.exists ? 'deploy_restarting' : 'deploy_starting', { n: deployment.number });
-      await runtime.replace(spec);
+      await workload.replace(spec);
       await work.deploymentLive(item.id, deployment.id);
       await this.pruneArtifacts(item.id, deployment.id);
     } else if (action === 'start') {
       await this.setStatus(item, lease, 'starting', null);
-      await runtime.start(item.id);
+      await workload.start(item.id);
       await this.system(item.id, 'instance_resumed');
     } else if (action === 'update_limits') {
       await this.system(item.id, 'plan_applied', { cpu: limits.cpuMillis / 1000, memory: limits.memoryMb });
     }
     await followers.ensure(item.id, item.ownerId);
-    const now = statusOfRunning(await runtime.observe(item.id), item.plan.memoryMb);
+    const now = statusOfRunning(await workload.observe(item.id), item.plan.memoryMb);
     await this.setStatus(item, lease, now.status, now.reason);
   }
 
-  private async build(item: WorkItem, deploymentId: string, number: number, lease: Lease, runtime: Runtime, leaseSignal: AbortSignal): Promise<string | null> {
+  private async build(
+    item: WorkItem,
+    deploymentId: string,
+    number: number,
+    lease: Lease,
+    runtime: RuntimePorts,
+    leaseSignal: AbortSignal,
+  ): Promise<string | null> {
     const { config, work, logStore } = this.deps;
     const log = new LogWriter(logStore, logKeys.deployment(deploymentId), { linesPerSecond: config.logLinesPerSecond });
     const workDir = path.resolve(config.infra.dataDir, 'builds', deploymentId);
@@ -192,7 +200,7 @@ export class Reconciler {
           `aviso: este bot usa um navegador (Chromium); o plano ${item.plan.name} tem ${item.plan.memoryMb} MB e o Chromium costuma precisar de 512 MB ou mais.`,
         );
       }
-      const { artifact } = await runtime.build({
+      const { artifact, sessionPersistence } = await runtime.builder.build({
         instanceId: item.id,
         deploymentId,
         contextDir: prepared.contextDir,
@@ -202,7 +210,7 @@ export class Reconciler {
         onLine: (line) => log.write('build', line),
         signal: AbortSignal.any([controller.signal, leaseSignal]),
       });
-      await work.deploymentBuilt(deploymentId, artifact, prepared.commitSha, prepared.plan.kind !== 'dockerfile' && runtime.kind === 'docker');
+      await work.deploymentBuilt(deploymentId, artifact, prepared.commitSha, sessionPersistence);
       log.write('build', `build ok: ${artifact}`);
       return artifact;
     } catch (error) {
@@ -233,7 +241,7 @@ export class Reconciler {
   /** Old images go once a deployment is live; the one before it stays for a rollback. Never fails the reconcile. */
   private async pruneArtifacts(instanceId: string, deploymentId: string): Promise<void> {
     try {
-      await this.deps.runtime.pruneArtifacts(instanceId, await this.deps.work.imagesToKeep(instanceId, deploymentId));
+      await this.deps.runtime.builder.pruneArtifacts(instanceId, await this.deps.work.imagesToKeep(instanceId, deploymentId));
     } catch (error) {
       this.deps.log(`pruning the images of ${instanceId}: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -255,7 +263,7 @@ export class Reconciler {
    * Backups read the session folders from the volume into the archive store; restores stop the bot and replace them
    * (it starts again below). An instance held for payment gets nothing restored.
    */
-  private async transferSessions(item: WorkItem, runtime: Runtime): Promise<boolean> {
+  private async transferSessions(item: WorkItem, runtime: RuntimePorts): Promise<boolean> {
     const { sessions, archives, config } = this.deps;
     const instanceId = item.id;
     let restored = false;
@@ -263,7 +271,7 @@ export class Reconciler {
       try {
         if (transfer.direction === 'backup') {
           const limits = sessionArchiveLimits(config.infra.sessionArchiveMaxBytes);
-          const bytes = await runtime.exportSessions(instanceId, (tar) =>
+          const bytes = await runtime.volume.exportSessions(instanceId, (tar) =>
             archives.write(transfer.id, gzipSessionTar(tar, limits.maxBytes), limits.maxCompressedBytes),
           );
           if (bytes === undefined) {
@@ -278,12 +286,12 @@ export class Reconciler {
             await archives.remove(transfer.id);
             continue;
           }
-          await runtime.stop(instanceId);
+          await runtime.workload.stop(instanceId);
           // pipeline, not pipe: a missing or tampered archive fails the import instead of leaving it waiting.
           const tar = createGunzip();
           // Its failure destroys `tar`, so importSessions rejects with it below: reported there, once.
           pipeline(archives.read(transfer.id), tar).catch(() => undefined);
-          await runtime.importSessions(instanceId, tar);
+          await runtime.volume.importSessions(instanceId, tar);
           await sessions.done(transfer.id);
           await archives.remove(transfer.id);
           restored = true;

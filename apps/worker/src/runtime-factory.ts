@@ -1,25 +1,31 @@
 import { existsSync } from 'node:fs';
 import type { AccessConfig } from '@zapdeploy/config';
-import { DockerRuntime, ProcessRuntime, type Runtime } from '@zapdeploy/runtime';
+import { createDockerRuntime, createMemoryRuntime, createProcessRuntime, type RuntimePorts } from '@zapdeploy/runtime';
 import type { WorkerConfig } from './config.js';
 
 export class RuntimeUnavailableError extends Error {}
 
-/** The runtime ZAPDEPLOY_RUNTIME asks for (auto: Docker when its socket is there, else local processes). */
-export function createRuntime(config: WorkerConfig): Runtime {
+/** The runtime ZAPDEPLOY_RUNTIME asks for (auto: Docker when its socket is there, else local processes), as its three ports. */
+export function createRuntime(config: WorkerConfig): RuntimePorts {
   const kind = config.runtime === 'auto' ? (existsSync(config.dockerSocket) ? 'docker' : 'process') : config.runtime;
   if (kind === 'kubernetes') throw new RuntimeUnavailableError('ZAPDEPLOY_RUNTIME=kubernetes is not available in this version; use docker.');
   if (kind === 'process') {
     const refusal = processRuntimeRefusal(config.access);
     if (refusal) throw new RuntimeUnavailableError(`ProcessRuntime runs bots without isolation, as the platform's own user: ${refusal}`);
-    return new ProcessRuntime({
+    return createProcessRuntime({
       rootDir: `${config.infra.dataDir}/process-runtime`,
       maxRestarts: config.maxRestarts,
       caFile: config.buildCaFile,
       hostEnv: config.hostEnv,
     });
   }
-  return new DockerRuntime({
+  if (kind === 'memory') {
+    // Nothing runs for real: an install others can reach would tell its users their bots run when they do not.
+    const refusal = processRuntimeRefusal(config.access);
+    if (refusal) throw new RuntimeUnavailableError(`the memory runtime runs no bot for real (it is for tests and benchmarks): ${refusal}`);
+    return createMemoryRuntime({ maxRestarts: config.maxRestarts });
+  }
+  return createDockerRuntime({
     socketPath: config.dockerSocket,
     helperImage: config.nodeImage,
     pidsLimit: 256,
@@ -34,8 +40,8 @@ export function createRuntime(config: WorkerConfig): Runtime {
 }
 
 /**
- * Why bots may not run as local processes on this install, or undefined when they may: only the operator, on
- * this machine, may be able to get in (a closed install listening on loopback, with a loopback public URL).
+ * Why bots may not run as local processes (or in memory) on this install, or undefined when they may: only the
+ * operator, on this machine, may be able to get in (a closed install listening on loopback, with a loopback public URL).
  */
 export function processRuntimeRefusal(access: AccessConfig): string | undefined {
   if (access.publicSignups) return 'it refuses to start while ZAPDEPLOY_PUBLIC_SIGNUPS=true. Use Docker (ZAPDEPLOY_RUNTIME=docker).';

@@ -2,7 +2,7 @@ import { InstanceReconcileV1, MESSAGE_CATALOG } from '@zapdeploy/contracts';
 import { InstanceRepository, LeaseRepository, OutboxRepository, SecretBox, SessionTransferRepository, WorkerInstanceRepository } from '@zapdeploy/db';
 import { GithubClient } from '@zapdeploy/github';
 import { type Infrastructure, OutboxRelay } from '@zapdeploy/infra';
-import { DockerRuntime, type Runtime } from '@zapdeploy/runtime';
+import type { RuntimePorts } from '@zapdeploy/runtime';
 import pLimit from 'p-limit';
 import type { WorkerConfig } from './config.js';
 import { DiskWatcher } from './disk-watcher.js';
@@ -17,7 +17,7 @@ export type WorkerLogger = { info(message: string): void; error(message: string)
 
 /**
  * A stateless worker: consumes reconcile nudges, relays the outbox, resyncs periodically, watches the
- * runtime's events and follows bots' output. Any number may run against the same database.
+ * workload's events and follows bots' output. Any number may run against the same database.
  */
 export class Worker {
   private readonly scheduler: KeyedScheduler;
@@ -34,7 +34,7 @@ export class Worker {
   constructor(
     private readonly config: WorkerConfig,
     private readonly infra: Infrastructure,
-    readonly runtime: Runtime,
+    readonly runtime: RuntimePorts,
     private readonly logger: WorkerLogger,
   ) {
     const db = infra.database.db;
@@ -47,10 +47,10 @@ export class Worker {
       async (id) => (await this.work.load(id))?.ownerId ?? null,
       this.decoder,
       (message) => logger.error(message),
-      (id, name) => runtime.readFile(id, name, 512 * 1024),
+      (id, name) => runtime.workload.readFile(id, name, 512 * 1024),
     );
     this.followers = new LogFollowers({
-      runtime,
+      workload: runtime.workload,
       leases,
       logStore: infra.logStore,
       workerId: config.workerId,
@@ -61,7 +61,7 @@ export class Worker {
     });
     const events = new StatusEvents(infra.logStore);
     this.disk = new DiskWatcher({
-      runtime,
+      volume: runtime.volume,
       leases,
       work: this.work,
       outbox: new OutboxRepository(db),
@@ -92,12 +92,12 @@ export class Worker {
   }
 
   async start(): Promise<void> {
-    await this.runtime.ping();
+    await this.ping();
     this.stopConsuming = await this.infra.bus.consume('worker.reconcile', [InstanceReconcileV1], async (_key, payload) => {
       this.nudge((payload as { instanceId: string }).instanceId);
     });
     this.relay.start();
-    if (this.runtime instanceof DockerRuntime) void this.watchDocker(this.runtime);
+    void this.watchRuntime();
     await this.resync();
     this.scheduleDiskCheck();
     this.logger.info(`worker ${this.config.workerId}: ${this.runtime.kind} runtime, bus ${this.infra.bus.kind}`);
@@ -112,7 +112,7 @@ export class Worker {
     if (this.resyncTimer) clearTimeout(this.resyncTimer);
     try {
       // Isolation (firewall rules, build network) is re-checked and repaired here, not only at deploys.
-      await this.runtime.ping();
+      await this.ping();
     } catch (error) {
       this.logger.error(`runtime check: ${String(error)}`);
     }
@@ -141,17 +141,25 @@ export class Worker {
     await this.scheduler.stop();
     await this.followers.stopAll();
     await this.decoder.close();
-    await this.runtime.close();
+    await this.runtime.workload.close();
   }
 
-  private async watchDocker(runtime: DockerRuntime): Promise<void> {
-    while (!this.controller.signal.aborted) {
+  /** The builder and the workload answer and their isolation is in place. */
+  private async ping(): Promise<void> {
+    await this.runtime.builder.ping();
+    await this.runtime.workload.ping();
+  }
+
+  /** Every change the engine reports (a bot died, was OOM-killed, started…) nudges its instance; a broken stream is reopened. */
+  private async watchRuntime(): Promise<void> {
+    const { signal } = this.controller;
+    while (!signal.aborted) {
       try {
-        await runtime.watchEvents((instanceId) => this.nudge(instanceId), this.controller.signal);
+        await this.runtime.workload.watch((instanceId) => this.nudge(instanceId), signal);
       } catch (error) {
-        this.logger.error(`docker events: ${String(error)}`);
+        if (!signal.aborted) this.logger.error(`${this.runtime.kind} events: ${String(error)}`);
       }
-      await new Promise((resolve) => setTimeout(resolve, 1000));
+      if (!signal.aborted) await new Promise((resolve) => setTimeout(resolve, 1000));
     }
   }
 }

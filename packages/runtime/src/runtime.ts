@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream';
 import type { Observation } from '@zapdeploy/domain';
 
 export type ResourceLimits = {
@@ -11,7 +10,7 @@ export type ResourceLimits = {
 export type InstanceSpec = {
   readonly instanceId: string;
   readonly deploymentId: string;
-  /** What was built (a Docker image reference, or a directory for ProcessRuntime). */
+  /** What the image builder built (a Docker image reference, a directory for the process runtime…). */
   readonly artifact: string;
   readonly env: Readonly<Record<string, string>>;
   readonly limits: ResourceLimits;
@@ -58,47 +57,6 @@ export type BuildRequest = {
   readonly onLine: (line: string) => void;
   readonly signal: AbortSignal;
 };
-
-/**
- * Where bots run. One container (or process) per instance at most: `replace` stops the old one
- * before starting the new one.
- */
-export interface Runtime {
-  readonly kind: 'docker' | 'process';
-  /** Checks the runtime answers and its isolation is in place. */
-  ping(): Promise<void>;
-  build(request: BuildRequest): Promise<{ artifact: string }>;
-  /** Stop-then-start: never two copies of one instance. */
-  replace(spec: InstanceSpec): Promise<void>;
-  start(instanceId: string): Promise<void>;
-  stop(instanceId: string): Promise<void>;
-  restart(instanceId: string): Promise<void>;
-  /** Applies new limits in place; false when the runtime must recreate the container instead. */
-  updateLimits(instanceId: string, limits: ResourceLimits): Promise<boolean>;
-  observe(instanceId: string): Promise<ObservedState>;
-  /** Removes the container/process and, unless kept, the instance's data volume. */
-  remove(instanceId: string, options: { readonly keepData: boolean }): Promise<void>;
-  /** Follows the output of the instance from `since` (ISO time); ends when the container stops or `signal` aborts. */
-  follow(instanceId: string, since: string | null, onLine: (line: OutputLine) => void, signal: AbortSignal): Promise<void>;
-  /** Instance ids the runtime currently holds (for orphan clean-up and resync). */
-  list(): Promise<string[]>;
-  /** Deletes the WhatsApp session folders kept on the instance's volume (the bot must be stopped). */
-  clearSessions(instanceId: string): Promise<void>;
-  /**
-   * Hands `consume` the WhatsApp session folders on the instance's volume as a tar stream of `sessions/…` (read while
-   * it runs) and returns what it returns; undefined when there are none.
-   */
-  exportSessions<T>(instanceId: string, consume: (tar: Readable) => Promise<T>): Promise<T | undefined>;
-  /** Replaces the session folders with a checked archive (a tar stream of normalizeSessionArchive's output); the bot must be stopped. */
-  importSessions(instanceId: string, tar: Readable): Promise<void>;
-  /** A small file from the bot's app directory (e.g. BuilderBot's bot.qr.png); undefined when absent or too big. */
-  readFile(instanceId: string, name: string, maxBytes: number): Promise<Buffer | undefined>;
-  /** Removes the instance's build artifacts except `keep` (the live one and the one before it). */
-  pruneArtifacts(instanceId: string, keep: readonly string[]): Promise<void>;
-  /** Bytes each instance uses on disk (writable layer or app directory, plus its data volume). */
-  diskUsage(): Promise<Map<string, number>>;
-  close(): Promise<void>;
-}
 
 /** A build that cannot succeed as asked; `code` is the reason code users see translated (`build_failed`, `dockerfile_not_allowed`…). */
 export class BuildFailedError extends Error {

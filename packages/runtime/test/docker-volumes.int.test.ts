@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { createGunzip, createGzip, gzipSync } from 'node:zlib';
-import { DockerRuntime, LABELS } from '@zapdeploy/runtime';
+import { createDockerRuntime, LABELS, type RuntimePorts, removeInstance } from '@zapdeploy/runtime';
 import { listArchive, normalizeSessionArchive } from '@zapdeploy/runtime/session-archive';
 import { dockerTestSettings } from '@zapdeploy/test-support/support/docker';
 import Docker from 'dockerode';
@@ -16,7 +16,7 @@ const docker = new Docker();
 const suffix = Date.now().toString(36);
 const image = `zapdeploy-test/volume-declaring:${suffix}`;
 const instanceId = `ins_vol${suffix}`;
-let runtime: DockerRuntime;
+let runtime: RuntimePorts;
 
 type VolumeInfo = { Name: string; Labels: Record<string, string> | null };
 const volumes = async (): Promise<VolumeInfo[]> => ((await docker.listVolumes()).Volumes ?? []) as VolumeInfo[];
@@ -28,11 +28,11 @@ beforeAll(async () => {
   const stream = await docker.buildImage(tar.pack(context) as unknown as NodeJS.ReadableStream, { t: image, pull: false });
   await new Promise((resolve, reject) => docker.modem.followProgress(stream, (error) => (error ? reject(error) : resolve(undefined))));
   await rm(context, { recursive: true, force: true });
-  runtime = new DockerRuntime({ ...dockerTestSettings(), helperImage: image });
+  runtime = createDockerRuntime({ ...dockerTestSettings(), helperImage: image });
 });
 
 afterAll(async () => {
-  await runtime?.remove(instanceId, { keepData: false }).catch(() => undefined);
+  if (runtime) await removeInstance(runtime, instanceId).catch(() => undefined);
   await docker
     .getImage(image)
     .remove({ force: true })
@@ -50,7 +50,7 @@ async function sessionTar(files: Record<string, string>): Promise<Readable> {
 describe('volumes of declared VOLUMEs', () => {
   it('are labelled with the instance (helpers and bot), never left unlabelled, and go with the instance', async () => {
     const before = new Set((await volumes()).map((volume) => volume.Name));
-    await runtime.replace({
+    await runtime.workload.replace({
       instanceId,
       deploymentId: 'dep_vol',
       artifact: image,
@@ -58,13 +58,13 @@ describe('volumes of declared VOLUMEs', () => {
       limits: { cpuMillis: 250, memoryMb: 128, diskMb: 256 },
       revision: 'r1',
     });
-    await runtime.stop(instanceId);
-    await runtime.importSessions(instanceId, await sessionTar({ 'sessions/auth_info/creds.json': '{"id":7}' }));
-    const exported = await runtime.exportSessions(instanceId, async (archive) => buffer(archive));
+    await runtime.workload.stop(instanceId);
+    await runtime.volume.importSessions(instanceId, await sessionTar({ 'sessions/auth_info/creds.json': '{"id":7}' }));
+    const exported = await runtime.volume.exportSessions(instanceId, async (archive) => buffer(archive));
     expect(exported).toBeDefined();
     const files = await listArchive(gzipSync(exported as Buffer));
     expect(files.get('sessions/auth_info/creds.json')?.toString()).toBe('{"id":7}');
-    await runtime.clearSessions(instanceId);
+    await runtime.volume.clearSessions(instanceId);
 
     const created = (await volumes()).filter((volume) => !before.has(volume.Name));
     // Nothing unlabelled: every new volume is one of Zapdeploy's (other runs on this engine label theirs too).
@@ -73,7 +73,7 @@ describe('volumes of declared VOLUMEs', () => {
     // The /data volume and the bot's /cache; the helpers' /cache volumes went with them.
     expect(mine).toHaveLength(2);
 
-    await runtime.remove(instanceId, { keepData: false });
+    await removeInstance(runtime, instanceId);
     const left = (await volumes()).filter((volume) => volume.Labels?.[LABELS.instance] === instanceId);
     expect(left).toEqual([]);
   });
