@@ -76,7 +76,7 @@ export function tenantNamespace(tenantId: string): V1Namespace {
  */
 export function tenantNetworkPolicy(tenantId: string, extraBlocked: readonly string[] = []): V1NetworkPolicy {
   const blocked4 = [...new Set([...BLOCKED_RANGES, ...extraBlocked.filter((cidr) => !cidr.includes(':'))])];
-  const blocked6 = ['fc00::/7', 'fe80::/10', '::1/128', '::ffff:0:0/96', ...extraBlocked.filter((cidr) => cidr.includes(':'))];
+  const blocked6 = ['fc00::/7', 'fe80::/10', '::1/128', ...extraBlocked.filter((cidr) => cidr.includes(':'))];
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',

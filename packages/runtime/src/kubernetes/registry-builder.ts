@@ -82,7 +82,8 @@ export class RegistryImageBuilder implements ImageBuilder {
   private async push(local: string, remote: string, onLine: (line: string) => void): Promise<void> {
     const [repo, tag] = splitRef(remote);
     await this.docker.getImage(local).tag({ repo, tag });
-    const stream = await this.docker.getImage(remote).push({});
+    // The Engine API wants an X-Registry-Auth header even for a registry without authentication.
+    const stream = await this.docker.getImage(remote).push({ authconfig: { serveraddress: this.options.registry } });
     await new Promise<void>((resolve, reject) => {
       this.docker.modem.followProgress(
         stream,
