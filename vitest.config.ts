@@ -39,6 +39,19 @@ export default defineConfig({
       },
       {
         test: {
+          // Against real Kubernetes clusters built and started on this machine (scripts/k8s/cluster.sh): one file at
+          // a time, after the rest.
+          name: 'kubernetes',
+          include: ['apps/*/test/**/*.k8s.test.ts', 'packages/*/test/**/*.k8s.test.ts', 'test/**/*.k8s.test.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 3_600_000,
+          expect: { poll: { timeout: 60_000, interval: 250 } },
+          pool: 'forks',
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
           // Builds real bots from the npm registry (Chromium included): runs after the rest, one file at a time,
           // so that its builds do not starve the browser and timing-sensitive tests.
           name: 'heavy',

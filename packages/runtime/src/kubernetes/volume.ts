@@ -1,4 +1,5 @@
 import { PassThrough, type Readable } from 'node:stream';
+import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import type { InstanceVolume } from '../ports.js';
 import { describeKubeError, type KubeClient, sleep } from './kube-client.js';
 import { BOT_CONTAINER, DATA_DIR, K8S_LABELS, k8sNames, MANAGER, volumeHelperPod } from './manifests.js';
@@ -10,6 +11,8 @@ export type KubernetesVolumeOptions = {
 };
 
 const SESSIONS = 'sessions';
+/** The claim's annotation with the bytes last measured on it. */
+const USED_BYTES = 'zapdeploy.io/used-bytes';
 
 /**
  * The instance's data claim. Read through the running bot's pod when there is one; otherwise (and for every write,
@@ -23,9 +26,11 @@ export class KubernetesVolume implements InstanceVolume {
   ) {}
 
   async clearSessions(instanceId: string): Promise<void> {
+    if (!(await this.claimExists(instanceId))) return;
     await this.withHelper(instanceId, async (namespace, pod, container) => {
       const result = await this.kube.run(namespace, pod, container, ['rm', '-rf', `${DATA_DIR}/${SESSIONS}`]);
       if (!result.ok) throw new Error(`clearing the sessions of ${instanceId}: ${result.stderr || result.message}`);
+      await this.measure(instanceId, namespace, pod, container);
     });
   }
 
@@ -46,6 +51,7 @@ export class KubernetesVolume implements InstanceVolume {
     };
     const running = await this.runningPod(instanceId);
     if (running) return read(running.namespace, running.pod, BOT_CONTAINER);
+    if (!(await this.claimExists(instanceId))) return undefined;
     return this.withHelper(instanceId, read);
   }
 
@@ -60,30 +66,54 @@ export class KubernetesVolume implements InstanceVolume {
       const result = await this.kube.run(namespace, pod, container, ['tar', '-x', '--no-same-owner', '-C', DATA_DIR], { stdin: tar });
       if (failure) throw failure;
       if (!result.ok) throw new Error(`writing the sessions of ${instanceId}: ${result.stderr || result.message}`);
+      await this.measure(instanceId, namespace, pod, container);
     });
   }
 
-  /** Bytes on each running instance's claim (`du` in its pod); stopped bots do not grow. */
+  /**
+   * Bytes on each instance's claim: measured (`du`) in the pods that run, since only they write; for the others, what
+   * was last measured, kept on the claim.
+   */
   async diskUsage(): Promise<Map<string, number>> {
     const usage = new Map<string, number>();
-    const pods = await this.kube.core.listPodForAllNamespaces({
-      labelSelector: `${K8S_LABELS.managedBy}=${MANAGER},${K8S_LABELS.instance}`,
-      fieldSelector: 'status.phase=Running',
-    });
+    const selector = `${K8S_LABELS.managedBy}=${MANAGER},${K8S_LABELS.instance}`;
+    const claims = await this.kube.core.listPersistentVolumeClaimForAllNamespaces({ labelSelector: selector });
+    for (const claim of claims.items) {
+      const instanceId = claim.metadata?.labels?.[K8S_LABELS.instance];
+      const bytes = Number(claim.metadata?.annotations?.[USED_BYTES] ?? Number.NaN);
+      if (instanceId && Number.isFinite(bytes)) usage.set(instanceId, bytes);
+    }
+    const pods = await this.kube.core.listPodForAllNamespaces({ labelSelector: selector, fieldSelector: 'status.phase=Running' });
     for (const pod of pods.items) {
       const instanceId = pod.metadata?.labels?.[K8S_LABELS.instance];
-      const namespace = pod.metadata?.namespace;
-      if (!instanceId || !namespace || !pod.metadata?.name) continue;
-      const out = new PassThrough();
-      let text = '';
-      out.on('data', (chunk: Buffer) => {
-        text += chunk.toString('utf8');
-      });
-      const result = await this.kube.run(namespace, pod.metadata.name, BOT_CONTAINER, ['du', '-sk', DATA_DIR], { stdout: out }).catch(() => undefined);
-      const kb = Number.parseInt(text.trim().split(/\s+/)[0] ?? '', 10);
-      if (result?.ok && Number.isFinite(kb)) usage.set(instanceId, kb * 1024);
+      if (!instanceId || !pod.metadata?.namespace || !pod.metadata.name) continue;
+      const bytes = await this.measure(instanceId, pod.metadata.namespace, pod.metadata.name, BOT_CONTAINER).catch(() => undefined);
+      if (bytes !== undefined) usage.set(instanceId, bytes);
     }
     return usage;
+  }
+
+  /** `du` of /data in a pod that mounts the claim; the figure is kept on the claim for when nothing runs. */
+  private async measure(instanceId: string, namespace: string, pod: string, container: string): Promise<number | undefined> {
+    const out = new PassThrough();
+    let text = '';
+    out.on('data', (chunk: Buffer) => {
+      text += chunk.toString('utf8');
+    });
+    const result = await this.kube.run(namespace, pod, container, ['du', '-sk', DATA_DIR], { stdout: out });
+    const kb = Number.parseInt(text.trim().split(/\s+/)[0] ?? '', 10);
+    if (!result.ok || !Number.isFinite(kb)) return undefined;
+    const bytes = kb * 1024;
+    await this.kube.core.patchNamespacedPersistentVolumeClaim(
+      { name: k8sNames.claim(instanceId), namespace, body: { metadata: { annotations: { [USED_BYTES]: String(bytes) } } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    return bytes;
+  }
+
+  private async claimExists(instanceId: string): Promise<boolean> {
+    const { namespace } = await this.workload.namespaceOf(instanceId);
+    return (await this.kube.orNull(() => this.kube.core.readNamespacedPersistentVolumeClaim({ name: k8sNames.claim(instanceId), namespace }))) !== null;
   }
 
   async remove(instanceId: string): Promise<void> {
