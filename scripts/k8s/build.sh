@@ -34,9 +34,9 @@ adopt() {
   pgrep -f "go build .*-o $bin" >/dev/null && return 1
   local c
   for c in "${commands[@]}"; do [[ -x "$bin/$c" ]] || return 1; done
-  "$bin/kubelet" --version 2>/dev/null | grep -qx "Kubernetes v$k8s_version" || return 1
-  "$bin/kube-apiserver" --version 2>/dev/null | grep -qx "Kubernetes v$k8s_version" || return 1
-  "$bin/kubectl" version --client 2>/dev/null | grep -q "v$k8s_version" || return 1
+  [[ "$("$bin/kubelet" --version 2>/dev/null)" == "Kubernetes v$k8s_version" ]] || return 1
+  [[ "$("$bin/kube-apiserver" --version 2>/dev/null)" == "Kubernetes v$k8s_version" ]] || return 1
+  grep -q "v$k8s_version" <<<"$("$bin/kubectl" version --client 2>/dev/null)" || return 1
   "$bin/etcd" --version >/dev/null 2>&1 || return 1
   "$bin/kube-controller-manager" --version >/dev/null 2>&1 || return 1
   "$bin/kube-scheduler" --version >/dev/null 2>&1 || return 1

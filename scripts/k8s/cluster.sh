@@ -33,7 +33,7 @@ name="$2"
 
 dir="$state_root/clusters/$name"
 node="$name-node"
-mkdir -p "$state_root/clusters"
+mkdir -p "$state_root/clusters" "$state_root/locks"
 
 # ---- slot: ports and addresses ---------------------------------------------------------------------------
 
@@ -98,7 +98,7 @@ alive() {
   local pid
   [[ -f "$run/$1.pid" ]] || return 1
   pid="$(cat "$run/$1.pid")"
-  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null
+  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null && [[ "$(awk '{ print $3 }' "/proc/$pid/stat" 2>/dev/null)" != Z ]]
 }
 
 # start NAME CMD...: runs CMD in its own session in the background, logs to $dir/logs/NAME.log.
@@ -107,7 +107,8 @@ start() {
   shift
   alive "$what" && return 0
   mkdir -p "$dir/logs" "$run"
-  setsid "$@" >>"$dir/logs/$what.log" 2>&1 </dev/null &
+  # The daemons must not inherit the lock descriptors (7, 8: held by this script).
+  setsid "$@" >>"$dir/logs/$what.log" 2>&1 </dev/null 7>&- 8>&- &
   echo $! >"$run/$what.pid"
 }
 
@@ -118,7 +119,7 @@ stop() {
   if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
     kill -TERM "$pid" 2>/dev/null || true
     for ((i = 0; i < 100; i++)); do
-      kill -0 "$pid" 2>/dev/null || break
+      kill -0 "$pid" 2>/dev/null && [[ "$(awk '{ print $3 }' "/proc/$pid/stat" 2>/dev/null)" != Z ]] || break
       sleep 0.1
     done
     kill -KILL "$pid" 2>/dev/null || true
@@ -236,7 +237,8 @@ EOF
 # ---- host network and cgroups ----------------------------------------------------------------------------
 
 setup_host() {
-  ip addr show dev lo | grep -q " $node_ip/32 " || ip addr add "$node_ip/32" dev lo
+  # (grep reads whole outputs here: `cmd | grep -q` under pipefail fails when grep exits before cmd is done)
+  grep -q " $node_ip/32 " <<<"$(ip addr show dev lo)" || ip addr add "$node_ip/32" dev lo
   sysctl -qw net.ipv4.ip_forward=1 >/dev/null
   # The kubelet's cgroup root must exist in every v1 hierarchy (cpuset needs its cpus and mems set).
   if [[ "$(stat -fc %T /sys/fs/cgroup)" != cgroup2fs ]]; then
@@ -278,6 +280,8 @@ EOF
 }
 
 start_containerd() {
+  local restrict_oom=false
+  sh -c 'echo -1 >/proc/self/oom_score_adj' 2>/dev/null || restrict_oom=true
   mkdir -p "$dir/containerd/root" "$run/containerd-state" "$dir/containerd/opt" "$dir/cni/net.d" "$dir/cni/ipam"
   mkdir -p "$dir/containerd/certs.d/$registry"
   cat >"$dir/containerd/certs.d/$registry/hosts.toml" <<EOF
@@ -332,6 +336,9 @@ disabled_plugins = [
   stream_server_address = "127.0.0.1"
   stream_server_port = "$cri_stream_port"
   enable_selinux = false
+  # This machine's root has no CAP_SYS_RESOURCE (not in the bounding set), so no process may lower its
+  # oom_score_adj below 0; the CRI's -998 for sandboxes would fail in runc ("can't get final child's PID").
+  restrict_oom_score_adj = $restrict_oom
   [plugins."io.containerd.grpc.v1.cri".containerd]
     snapshotter = "overlayfs"
     default_runtime_name = "runc"
@@ -354,7 +361,7 @@ EOF
 ctr_k8s() { ctr --address "$sock" --namespace k8s.io "$@"; }
 
 load_pause() {
-  ctr_k8s images ls -q | grep -qx "$pause_image" && return 0
+  grep -qx "$pause_image" <<<"$(ctr_k8s images ls -q)" && return 0
   ctr_k8s images import "$pause_tar" >/dev/null
   ctr_k8s images tag --force "zapdeploy.local/pause:$PAUSE_TAG" "$pause_image" >/dev/null
   # Also in the registry, so the kubelet's image garbage collection can never leave pods without a sandbox.
@@ -512,7 +519,7 @@ up() {
   bin="$(sed -n 's/^BIN=//p' <<<"$built")"
   pause_tar="$(sed -n 's/^PAUSE_TAR=//p' <<<"$built")"
   provisioner="$(sed -n 's/^PROVISIONER=//p' <<<"$built")"
-  exec 7>"$state_root/.slots.lock"
+  exec 7>"$state_root/locks/slots"
   flock 7
   local s
   s="$(allocate_slot)"
@@ -632,12 +639,12 @@ down() {
 
 case "$cmd" in
 up)
-  exec 8>"$state_root/clusters/.$name.lock"
+  exec 8>"$state_root/locks/$name"
   flock 8
   up
   ;;
 down)
-  exec 8>"$state_root/clusters/.$name.lock"
+  exec 8>"$state_root/locks/$name"
   flock 8
   down
   ;;

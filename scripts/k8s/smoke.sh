@@ -35,7 +35,8 @@ wait $pid_a || { cat /tmp/smoke-up-$a.log >&2; fail "up $a"; }
 wait $pid_b || { cat /tmp/smoke-up-$b.log >&2; fail "up $b"; }
 kc_a="$(tail -1 /tmp/smoke-up-$a.log)"
 kc_b="$(tail -1 /tmp/smoke-up-$b.log)"
-[[ "$(bash "$cluster" up "$a" 2>/dev/null | tail -1)" == "$kc_a" ]] || fail "second up $a printed another kubeconfig"
+again="$(bash "$cluster" up "$a" 2>/tmp/smoke-up-again.log | tail -1)"
+[[ "$again" == "$kc_a" ]] || fail "second up $a printed '$again', not '$kc_a': $(cat /tmp/smoke-up-again.log)"
 eval "$(bash "$cluster" status "$a" | sed 's/^/A_/')"
 eval "$(bash "$cluster" status "$b" | sed 's/^/B_/')"
 [[ "$A_APISERVER" != "$B_APISERVER" && "$A_REGISTRY" != "$B_REGISTRY" ]] || fail "the clusters share ports"
@@ -91,7 +92,7 @@ ka wait -n "$ns" --for=jsonpath='{.status.phase}'=Running pod/hello --timeout=12
   fail "pod hello not Running"
 }
 for _ in $(seq 1 100); do
-  ka logs -n "$ns" hello 2>/dev/null | grep -q '^egress' && break
+  grep -q '^egress' <<<"$(ka logs -n "$ns" hello 2>/dev/null)" && break
   sleep 0.3
 done
 logs="$(ka logs -n "$ns" hello)"
