@@ -33,10 +33,12 @@ describeRuntimeContract(
         contexts.push(context.remove);
         return { instanceId, deploymentId, contextDir: context.dir, dockerfile: 'Dockerfile', baseImages: ['node:24-slim'], commands: null };
       },
+      /** A stopped instance is its StatefulSet at zero replicas; each pod is a copy. */
       async copies(instanceId: string) {
+        const sets = await kube.apps.listStatefulSetForAllNamespaces({ labelSelector: selector(instanceId) });
         const pods = await kube.core.listPodForAllNamespaces({ labelSelector: selector(instanceId) });
         const running = pods.items.filter((pod) => pod.status?.containerStatuses?.some((c) => c.state?.running));
-        return { existing: pods.items.length, running: running.length };
+        return { existing: Math.max(sets.items.length, pods.items.length), running: running.length };
       },
       async leftovers(instanceId: string) {
         const labelSelector = selector(instanceId);

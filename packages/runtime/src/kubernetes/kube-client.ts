@@ -78,7 +78,9 @@ export class KubeClient {
     return this.objects.patch(object, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
   }
 
+  /** Creates the object unless it exists (read first: a full quota refuses a create before it sees a duplicate). */
   async createIfAbsent<T extends KubernetesObject>(object: T): Promise<void> {
+    if ((await this.orNull(() => this.objects.read(object as Parameters<KubernetesObjectApi['read']>[0]))) !== null) return;
     try {
       await this.objects.create(object, undefined, undefined, FIELD_MANAGER);
     } catch (error) {

@@ -298,7 +298,10 @@ export function describeRuntimeContract(name: string, makeHarness: () => Promise
       expect(await ports.volume.exportSessions(id, async (tar) => buffer(tar))).toBeUndefined();
     });
 
-    it('readFile reads a small file of the bot’s app directory, nothing else', async () => {
+    it('readFile reads a small file of the running bot’s app directory, nothing else', async () => {
+      // The worker reads files (BuilderBot's QR code) of bots that run.
+      await ports.workload.start(id);
+      await observed(id, (s) => s.running, 'the bot to run for readFile');
       expect((await ports.workload.readFile(id, 'hello.txt', 1024))?.toString()).toBe(HELLO);
       expect(await ports.workload.readFile(id, 'hello.txt', 3)).toBeUndefined();
       expect(await ports.workload.readFile(id, 'missing.txt', 1024)).toBeUndefined();
