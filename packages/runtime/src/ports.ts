@@ -38,7 +38,8 @@ export interface Workload {
   list(): Promise<string[]>;
   /**
    * Calls `onChange` with the instance id whenever the engine reports a change (died, started, OOM, evicted…);
-   * resolves when `signal` aborts, rejects when the engine's event stream breaks (the caller retries).
+   * resolves when `signal` aborts, rejects when the engine's event stream breaks (the caller retries). Engines run by
+   * the worker itself (process, memory) report their own instances' changes.
    */
   watch(onChange: (instanceId: string) => void, signal: AbortSignal): Promise<void>;
   /** A small file from the bot's app directory (e.g. BuilderBot's bot.qr.png); undefined when absent or too big. */
@@ -65,7 +66,10 @@ export interface InstanceVolume {
 
 export type RuntimeKind = 'docker' | 'process' | 'kubernetes' | 'memory';
 
-/** One engine's three ports, used together: the builder's artifacts run on the workload, which mounts the volume. */
+/**
+ * One engine's three ports, used together: the builder's artifacts run on the workload, which mounts the volume.
+ * Every implementation passes the contract in packages/runtime/test/contract/runtime-contract.ts.
+ */
 export type RuntimePorts = {
   readonly kind: RuntimeKind;
   readonly builder: ImageBuilder;
