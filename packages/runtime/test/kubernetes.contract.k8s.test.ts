@@ -14,7 +14,7 @@ describeRuntimeContract(
     const cluster = await ensureCluster('contract');
     const kube = KubeClient.fromString(cluster.kubeconfig);
     const contexts: (() => Promise<void>)[] = [];
-    const ports = await createKubernetesRuntime({
+    const ports = createKubernetesRuntime({
       kubeconfig: cluster.kubeconfig,
       registry: null, // published by the cluster (kube-public/local-registry-hosting)
       hostBuilder: createDockerRuntime(dockerTestSettings()).builder,

@@ -37,13 +37,25 @@ export async function discoverRegistry(kube: KubeClient): Promise<string | null>
   return host ?? null;
 }
 
-/** The three runtime ports on one Kubernetes cluster. */
-export async function createKubernetesRuntime(options: KubernetesRuntimeOptions): Promise<RuntimePorts> {
+/** The three runtime ports on one Kubernetes cluster (its registry is looked up when first needed). */
+export function createKubernetesRuntime(options: KubernetesRuntimeOptions): RuntimePorts {
   const kube = KubeClient.fromString(options.kubeconfig);
-  const registry = options.registry ?? (await discoverRegistry(kube));
-  if (!registry)
-    throw new Error('kubernetes: no registry configured (ZAPDEPLOY_KUBE_REGISTRY) and the cluster publishes none (kube-public/local-registry-hosting)');
-  const builder = new RegistryImageBuilder(options.hostBuilder, options.docker, { registry, helperSource: options.helperSource });
+  let registry: Promise<string> | undefined;
+  const lookup = async () => {
+    const found = options.registry ?? (await discoverRegistry(kube));
+    if (!found) throw new Error('kubernetes: no registry configured (ZAPDEPLOY_KUBE_REGISTRY) and the cluster publishes none (kube-public/local-registry-hosting)');
+    return found;
+  };
+  const builder = new RegistryImageBuilder(options.hostBuilder, options.docker, {
+    registry: () => {
+      registry ??= lookup().catch((error: unknown) => {
+        registry = undefined; // asked again next time
+        throw error;
+      });
+      return registry;
+    },
+    helperSource: options.helperSource,
+  });
   const workload = new KubernetesWorkload(kube, {
     storageClass: options.storageClass ?? null,
     accessMode: options.accessMode ?? 'ReadWriteOnce',
@@ -53,6 +65,6 @@ export async function createKubernetesRuntime(options: KubernetesRuntimeOptions)
     maxRestarts: options.maxRestarts,
     ...(options.blockedCidrs ? { blockedCidrs: options.blockedCidrs } : {}),
   });
-  const volume = new KubernetesVolume(kube, workload, { helperImage: builder.helperImage });
+  const volume = new KubernetesVolume(kube, workload, { helperImage: () => builder.helperImage() });
   return { kind: 'kubernetes', builder, workload, volume };
 }

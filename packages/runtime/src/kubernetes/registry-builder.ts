@@ -3,8 +3,8 @@ import type { BuiltArtifact, ImageBuilder } from '../ports.js';
 import type { BuildRequest } from '../runtime.js';
 
 export type RegistryImageBuilderOptions = {
-  /** Where images are pushed, as the cluster's nodes pull them (`registry.example.com:5000`, `127.0.0.1:5101`). */
-  readonly registry: string;
+  /** Where images are pushed, as the cluster's nodes pull them (`registry.example.com:5000`, `127.0.0.1:5101`); looked up once. */
+  readonly registry: () => Promise<string>;
   /** A local image with a shell, tar and du, pushed as the volume helper's image. */
   readonly helperSource: string;
 };
@@ -20,27 +20,36 @@ export class RegistryImageBuilder implements ImageBuilder {
     private readonly options: RegistryImageBuilderOptions,
   ) {}
 
-  /** The helper image's reference in the registry. */
-  get helperImage(): string {
-    return `${this.options.registry}/zapdeploy/volume-helper:1`;
+  private helperPushed = false;
+
+  /** The volume helper's image in the registry, pushed there the first time it is asked for. */
+  async helperImage(): Promise<string> {
+    const image = `${await this.options.registry()}/zapdeploy/volume-helper:1`;
+    if (!this.helperPushed) {
+      await this.push(this.options.helperSource, image, () => undefined);
+      this.helperPushed = true;
+    }
+    return image;
   }
 
   async ping(): Promise<void> {
     await this.inner.ping();
-    await this.registryAnswers();
-    await this.push(this.options.helperSource, this.helperImage, () => undefined);
+    await this.registryAnswers(await this.options.registry());
+    await this.helperImage();
   }
 
   async build(request: BuildRequest): Promise<BuiltArtifact> {
     const built = await this.inner.build(request);
-    const remote = `${this.options.registry}/${built.artifact}`;
-    request.onLine(`enviando a imagem para o registro do cluster (${this.options.registry})…`);
+    const registry = await this.options.registry();
+    const remote = `${registry}/${built.artifact}`;
+    request.onLine(`enviando a imagem para o registro do cluster (${registry})…`);
     await this.push(built.artifact, remote, request.onLine);
     return { artifact: remote, sessionPersistence: built.sessionPersistence };
   }
 
   async pruneArtifacts(instanceId: string, keep: readonly string[]): Promise<void> {
-    const prefix = `${this.options.registry}/`;
+    const registry = await this.options.registry();
+    const prefix = `${registry}/`;
     const local = keep.map((ref) => (ref.startsWith(prefix) ? ref.slice(prefix.length) : ref));
     await this.inner.pruneArtifacts(instanceId, local);
     // The pushed tags of this host (the registry keeps its own copy).
@@ -52,38 +61,38 @@ export class RegistryImageBuilder implements ImageBuilder {
           .remove()
           .catch(() => undefined);
     }
-    await this.pruneRegistry(instanceId, keep);
+    await this.pruneRegistry(registry, instanceId, keep);
   }
 
   /** Deletes the instance's tags from the registry except those kept (where the registry allows deletes). */
-  private async pruneRegistry(instanceId: string, keep: readonly string[]): Promise<void> {
+  private async pruneRegistry(registry: string, instanceId: string, keep: readonly string[]): Promise<void> {
     const repository = `zapdeploy/${instanceId.toLowerCase()}`;
-    const base = `http://${this.options.registry}/v2/${repository}`;
+    const base = `http://${registry}/v2/${repository}`;
     const tags = await fetch(`${base}/tags/list`).then(
       async (response) => (response.ok ? (((await response.json()) as { tags?: string[] | null }).tags ?? []) : []),
       () => [] as string[],
     );
     const accept = 'application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json';
     for (const tag of tags) {
-      if (keep.includes(`${this.options.registry}/${repository}:${tag}`)) continue;
+      if (keep.includes(`${registry}/${repository}:${tag}`)) continue;
       const head = await fetch(`${base}/manifests/${tag}`, { method: 'HEAD', headers: { accept } });
       const digest = head.headers.get('docker-content-digest');
       if (digest) await fetch(`${base}/manifests/${digest}`, { method: 'DELETE' });
     }
   }
 
-  private async registryAnswers(): Promise<void> {
-    const response = await fetch(`http://${this.options.registry}/v2/`).catch((error: unknown) => {
-      throw new Error(`registry ${this.options.registry} does not answer: ${error instanceof Error ? error.message : String(error)}`);
+  private async registryAnswers(registry: string): Promise<void> {
+    const response = await fetch(`http://${registry}/v2/`).catch((error: unknown) => {
+      throw new Error(`registry ${registry} does not answer: ${error instanceof Error ? error.message : String(error)}`);
     });
-    if (response.status !== 200 && response.status !== 401) throw new Error(`registry ${this.options.registry} answered HTTP ${response.status}`);
+    if (response.status !== 200 && response.status !== 401) throw new Error(`registry ${registry} answered HTTP ${response.status}`);
   }
 
   private async push(local: string, remote: string, onLine: (line: string) => void): Promise<void> {
     const [repo, tag] = splitRef(remote);
     await this.docker.getImage(local).tag({ repo, tag });
     // The Engine API wants an X-Registry-Auth header even for a registry without authentication.
-    const stream = await this.docker.getImage(remote).push({ authconfig: { serveraddress: this.options.registry } });
+    const stream = await this.docker.getImage(remote).push({ authconfig: { serveraddress: repo.split('/')[0] } });
     await new Promise<void>((resolve, reject) => {
       this.docker.modem.followProgress(
         stream,

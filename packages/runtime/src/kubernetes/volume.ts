@@ -7,7 +7,7 @@ import type { KubernetesWorkload } from './workload.js';
 
 export type KubernetesVolumeOptions = {
   /** An image in the cluster's registry with a shell, tar and du, run as a helper that mounts a stopped bot's claim. */
-  readonly helperImage: string;
+  readonly helperImage: () => Promise<string>;
 };
 
 const SESSIONS = 'sessions';
@@ -137,7 +137,7 @@ export class KubernetesVolume implements InstanceVolume {
     const name = k8sNames.helper(instanceId);
     await this.kube.ignoreMissing(() => this.kube.core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0 }));
     await this.kube.waitPodGone(namespace, name, 60_000);
-    await this.kube.core.createNamespacedPod({ namespace, body: volumeHelperPod(tenant, instanceId, this.options.helperImage) });
+    await this.kube.core.createNamespacedPod({ namespace, body: volumeHelperPod(tenant, instanceId, await this.options.helperImage()) });
     try {
       await this.waitRunning(namespace, name);
       return await work(namespace, name, 'helper');
