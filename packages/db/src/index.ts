@@ -12,6 +12,7 @@ export {
   type PaymentRecord,
 } from './repositories/billing.repository.js';
 export {
+  CLUSTER_CREDENTIALS_PURPOSE,
   type ClusterChanges,
   type ClusterRecord,
   ClusterRepository,

@@ -1,5 +1,14 @@
 import os from 'node:os';
-import { type ConfigurationOptions, CoreV1Api, KubeConfig, type RequestContext, type ResponseContext, type V1Node } from '@kubernetes/client-node';
+import {
+  type ConfigurationOptions,
+  CoreV1Api,
+  KubeConfig,
+  Observable,
+  type ObservableMiddleware,
+  type RequestContext,
+  type ResponseContext,
+  type V1Node,
+} from '@kubernetes/client-node';
 import { quantityToScalar } from '@kubernetes/client-node/dist/util.js';
 import { type ClusterCapacity, type ClusterKind, type ClusterProbe, ClusterProbeError, type ProbeFailure } from '@zapdeploy/domain';
 import Docker from 'dockerode';
@@ -144,17 +153,16 @@ async function probeKubernetes(credentials: string, timeoutMs: number): Promise<
 }
 
 /** Request options that abort the request after `timeoutMs` (the generated client reads the signal off the request). */
-function withDeadline(timeoutMs: number): ConfigurationOptions {
+function withDeadline(timeoutMs: number): ConfigurationOptions<ObservableMiddleware> {
   const signal = AbortSignal.timeout(timeoutMs);
-  // The promise API wraps each middleware (pre/post returning promises) itself; its declared type is the observable one.
-  const middleware = {
-    pre: async (context: RequestContext) => {
+  const deadline: ObservableMiddleware = {
+    pre: (context: RequestContext) => {
       context.setSignal(signal);
-      return context;
+      return new Observable(Promise.resolve(context));
     },
-    post: async (context: ResponseContext) => context,
+    post: (context: ResponseContext) => new Observable(Promise.resolve(context)),
   };
-  return { middleware: [middleware as never], middlewareMergeStrategy: 'append' };
+  return { middleware: [deadline], middlewareMergeStrategy: 'append' };
 }
 
 /** Nodes' capacity summed; allocatable only of nodes that are ready and schedulable (what bots can get now). */
@@ -225,6 +233,8 @@ function failureOf(error: unknown): ProbeFailure {
     if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return 'connection_refused';
     if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'host_not_found';
     if (code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT' || (typeof e.message === 'string' && /timeout/i.test(e.message))) return 'timeout';
+    // The kubeconfig's own key or certificate data could not be decoded.
+    if (code.startsWith('ERR_OSSL')) return 'invalid_kubeconfig';
     if (TLS_CODES.test(code)) return 'tls';
     current = e.cause;
   }

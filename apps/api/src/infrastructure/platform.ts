@@ -4,7 +4,7 @@ import {
   ApiTokenRepository,
   AuditRepository,
   BillingRepository,
-  ClusterRepository,
+  type ClusterRepository,
   type DatabaseHandle,
   IdempotencyRepository,
   InstanceRepository,
@@ -17,7 +17,9 @@ import {
   WebhookDeliveryRepository,
 } from '@zapdeploy/db';
 import {
+  ensureLocalCluster,
   type Infrastructure,
+  openClusterRepository,
   openInfrastructure,
   Periodic,
   paymentsServiceToken,
@@ -30,7 +32,6 @@ import type { MessageBus } from '@zapdeploy/messaging';
 import { RuntimeClusterProbe } from '@zapdeploy/runtime/cluster-probe';
 import type { Redis } from 'ioredis';
 import { ClusterService } from '../admin/cluster.service.js';
-import { ensureLocalCluster } from '../admin/local-cluster.js';
 import { Superadmins } from '../admin/superadmins.js';
 import { type Auth, createAuth } from '../auth/better-auth.js';
 import { Guests } from '../auth/guests.js';
@@ -135,7 +136,7 @@ export async function openPlatform(config: ApiConfig, overrides: PlatformOverrid
     if (message.name === InstanceReconcileV1.name && message.version === InstanceReconcileV1.version)
       await bus.publish(InstanceReconcileV1, message.payload as InstanceReconcile);
   };
-  const clusters = new ClusterRepository(db, new SecretBox(secret, 'cluster-credentials'));
+  const clusters = openClusterRepository(db, secret);
   await ensureLocalCluster(clusters, config.localCluster);
   const clusterService = new ClusterService({
     db,

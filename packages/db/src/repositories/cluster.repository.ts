@@ -55,6 +55,9 @@ export type ClusterChanges = {
   readonly capacity?: ClusterCapacity;
 };
 
+/** SecretBox purpose of cluster credentials. */
+export const CLUSTER_CREDENTIALS_PURPOSE = 'cluster-credentials';
+
 /** The platform's own cluster: the runtime it was started with (ZAPDEPLOY_RUNTIME). */
 export const DEFAULT_CLUSTER_NAME = 'local';
 

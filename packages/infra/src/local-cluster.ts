@@ -1,8 +1,13 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { LocalClusterConfig } from '@zapdeploy/config';
-import type { ClusterRepository } from '@zapdeploy/db';
+import { CLUSTER_CREDENTIALS_PURPOSE, ClusterRepository, type Db, SecretBox } from '@zapdeploy/db';
 import type { ClusterKind } from '@zapdeploy/domain';
+
+/** The clusters of this install, their credentials sealed under the master secret. */
+export function openClusterRepository(db: Db, masterSecret: string): ClusterRepository {
+  return new ClusterRepository(db, new SecretBox(masterSecret, CLUSTER_CREDENTIALS_PURPOSE));
+}
 
 /** The runtime this install was started with, as a cluster: its kind and the credentials to reach it. */
 export async function localClusterSpec(config: LocalClusterConfig): Promise<{ kind: ClusterKind; credentials: string }> {
@@ -15,7 +20,10 @@ export async function localClusterSpec(config: LocalClusterConfig): Promise<{ ki
   return { kind, credentials: 'this machine' };
 }
 
-/** Makes sure the `local` cluster exists (created once; instances from before clusters are placed on it then). */
+/**
+ * Makes sure the `local` cluster exists (created once; instances from before clusters are placed on it then). The API
+ * calls it at start; a worker may too (idempotent).
+ */
 export async function ensureLocalCluster(clusters: ClusterRepository, config: LocalClusterConfig): Promise<void> {
   await clusters.ensureDefaultCluster(await localClusterSpec(config));
 }
