@@ -374,3 +374,32 @@ describe('moving instances', () => {
     expect(await api.platform.clusters.place(await newInstance())).toBeNull();
   });
 });
+
+describe('on embedded PGlite (one connection), with bots run as local processes', () => {
+  let embedded: TestApi;
+  beforeAll(async () => {
+    embedded = await startTestApi({ mode: 'embedded', env: { ZAPDEPLOY_RUNTIME: 'process', ZAPDEPLOY_SUPERADMINS: SUPERADMIN } });
+  });
+  afterAll(async () => {
+    await embedded?.close();
+  });
+
+  it('lists this machine as the `local` cluster, adds one, drains it and moves an instance', async () => {
+    const { client: admin } = await signUp(SUPERADMIN, embedded.url);
+    await expect
+      .poll(async () => ((await admin.get('/api/v1/admin/clusters')).body.items as { name: string; kind: string; allocatable: unknown }[])[0])
+      .toMatchObject({ name: DEFAULT_CLUSTER_NAME, kind: 'process', allocatable: { memoryMb: expect.any(Number) } });
+    const created = await admin.post('/api/v1/admin/clusters', { name: 'docker-2', kind: 'docker', region: 'r', credentials: SOCKET });
+    expect(created.status, created.text).toBe(201);
+    const local = ((await admin.get('/api/v1/admin/clusters')).body.items as { id: string; name: string }[]).find((c) => c.name === DEFAULT_CLUSTER_NAME);
+    const bot = await admin.post('/api/v1/instances', { name: 'bot', repoUrl: 'https://github.com/zapdeploy/exemplo', planId: 'plan_bot' });
+    expect(bot.status, bot.text).toBe(201);
+    expect(await embedded.platform.clusters.place(bot.body.id as string)).not.toBeNull();
+    const placedOn = (await embedded.platform.clusters.placedInstance(bot.body.id as string))?.clusterId;
+    const other = placedOn === local?.id ? (created.body.id as string) : (local?.id ?? '');
+    expect((await admin.post(`/api/v1/admin/instances/${bot.body.id}/move`, { clusterId: other })).status).toBe(202);
+    const drained = await admin.patch(`/api/v1/admin/clusters/${other}`, { status: 'draining' });
+    expect(drained.status, drained.text).toBe(200);
+    expect((await admin.delete(`/api/v1/admin/clusters/${other}`)).body.code).toBe('cluster_not_empty');
+  });
+});
