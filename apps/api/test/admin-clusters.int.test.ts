@@ -1,3 +1,4 @@
+import { routes as contract, type RouteDef } from '@zapdeploy/contracts';
 import { DEFAULT_CLUSTER_NAME, tables } from '@zapdeploy/db';
 import { startTestApi, type TestApi } from '@zapdeploy/test-support/support/api-harness';
 import { TestClient } from '@zapdeploy/test-support/support/http-client';
@@ -132,6 +133,26 @@ describe('who may use the admin cluster API', () => {
     await api.platform.roles.revoke(viewerId, 'clusters-viewer');
     expect((await viewer.get('/api/v1/admin/clusters')).status).toBe(403);
     await api.platform.roles.grant(viewerId, 'clusters-viewer', null);
+  });
+
+  it('opens each admin route to a role holding exactly the permission its contract names, and to no other permission', async () => {
+    const adminRoutes = (Object.values(contract) as RouteDef[]).filter((route) => route.auth === 'admin');
+    const permissions = [...new Set(adminRoutes.map((route) => route.permission ?? ''))];
+    const holders = new Map<string, TestClient>();
+    for (const permission of permissions) {
+      await api.platform.roles.upsertRole(`only-${permission}`, [permission]);
+      const { client, id } = await signUp(`so-${permission.replace('.', '-')}@example.com`);
+      await api.platform.roles.grant(id, `only-${permission}`, null);
+      holders.set(permission, client);
+    }
+    for (const route of adminRoutes) {
+      const path = route.path.replace('{id}', 'nope');
+      for (const [permission, client] of holders) {
+        const answer = await client.request(route.method.toUpperCase(), path, route.method === 'get' || route.method === 'delete' ? undefined : {});
+        const refused = answer.status === 401 || answer.status === 403;
+        expect(refused, `${route.method} ${route.path} with only ${permission}: ${answer.status}`).toBe(permission !== route.permission);
+      }
+    }
   });
 
   it('holds admin routes to token scopes too: a read token of the owner lists, cannot write', async () => {
