@@ -3,8 +3,12 @@ import { createRequire } from 'node:module';
 import { type INestApplication, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
-import { InstanceRepository, PlanRepository, SessionTransferRepository, UserRepository } from '@zapdeploy/db';
+import { AdminAuditRepository, InstanceRepository, PlanRepository, RoleRepository, SessionTransferRepository, UserRepository } from '@zapdeploy/db';
 import express from 'express';
+import { AdminInstancesController } from './admin/admin-instances.controller.js';
+import { ClusterService } from './admin/cluster.service.js';
+import { ClustersController } from './admin/clusters.controller.js';
+import { PermissionGuard } from './admin/permission.guard.js';
 import { AccountController } from './auth/account.controller.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { authBridge } from './auth/auth-bridge.js';
@@ -31,6 +35,7 @@ import { HttpProblem } from './http/http-problem.js';
 import { buildOpenApiDocument, DOCS_HTML, DOCS_INIT_JS } from './http/openapi.js';
 import { ProblemFilter, sendProblem } from './http/problem.filter.js';
 import { rateLimitMiddleware } from './http/rate-limit.js';
+import { requestIdMiddleware } from './http/request-id.js';
 import type { Platform } from './infrastructure/platform.js';
 import { InstanceService } from './instances/instance.service.js';
 import { InstancesController } from './instances/instances.controller.js';
@@ -56,6 +61,7 @@ export async function createApiApp(platform: Platform): Promise<INestApplication
     response.setHeader('referrer-policy', 'strict-origin-when-cross-origin');
     next();
   });
+  server.use('/api', requestIdMiddleware());
   server.use(
     '/api',
     rateLimitMiddleware(
@@ -90,6 +96,8 @@ export async function createApiApp(platform: Platform): Promise<INestApplication
       GithubController,
       GithubWebhookController,
       WhatsappController,
+      ClustersController,
+      AdminInstancesController,
     ],
     providers: [
       { provide: AUTH, useValue: platform.auth },
@@ -112,7 +120,12 @@ export async function createApiApp(platform: Platform): Promise<INestApplication
       { provide: SessionTransferRepository, useValue: platform.sessionTransfers },
       { provide: SESSION_ARCHIVES, useValue: platform.sessionArchives },
       { provide: PAYMENTS, useValue: platform.payments },
+      { provide: RoleRepository, useValue: platform.roles },
+      { provide: AdminAuditRepository, useValue: platform.adminAudit },
+      { provide: ClusterService, useValue: platform.clusterService },
+      // In this order: AuthGuard finds the caller, PermissionGuard checks admin routes' permissions.
       { provide: APP_GUARD, useClass: AuthGuard },
+      { provide: APP_GUARD, useClass: PermissionGuard },
       { provide: APP_INTERCEPTOR, useClass: JsonBodyInterceptor },
       { provide: APP_FILTER, useClass: ProblemFilter },
     ],

@@ -5,9 +5,11 @@ import {
   type Env,
   type GithubConfig,
   type InfraConfig,
+  type LocalClusterConfig,
   loadAccessConfig,
   loadGithubConfig,
   loadInfraConfig,
+  loadLocalClusterConfig,
   parseEnv,
   portNumber,
   privateGitHosts,
@@ -53,7 +55,10 @@ export type ApiConfig = {
   readonly trustedOrigins: readonly string[];
   readonly publicSignups: boolean;
   readonly requireEmailVerification: boolean;
+  /** E-mails given the `owner` role (at start, and when such an account first signs in). */
   readonly superAdmins: readonly string[];
+  /** The platform's own cluster (`local`), ensured at start; how often clusters' capacity is read. */
+  readonly localCluster: LocalClusterConfig;
   readonly rateLimitPerMinute: number;
   /** Unsigned Mercado Pago notifications (IPN) per minute per client IP. */
   readonly ipnRateLimitPerMinute: number;
@@ -100,6 +105,7 @@ export function loadApiConfig(env: Env): ApiConfig {
     publicSignups: access.publicSignups,
     requireEmailVerification: e.ZAPDEPLOY_REQUIRE_EMAIL_VERIFICATION ?? mode === 'full',
     superAdmins: access.superAdmins,
+    localCluster: loadLocalClusterConfig(env),
     rateLimitPerMinute: e.ZAPDEPLOY_RATE_LIMIT_PER_MINUTE,
     authRateLimitPerMinute: e.ZAPDEPLOY_AUTH_RATE_LIMIT_PER_MINUTE,
     ipnRateLimitPerMinute: e.ZAPDEPLOY_IPN_RATE_LIMIT_PER_MINUTE,

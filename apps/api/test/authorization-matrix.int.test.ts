@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * The table below is the policy; a route added to the contract without a row here fails the first test.
  *
  * Callers: anonymous; a guest; another signed-in user; the owner (session cookie); the owner's API tokens with
- * each scope. Expected answers: 401 without credentials; 403 for a token whose scope is too small; 404 for an
+ * each scope; an administrator (ZAPDEPLOY_SUPERADMINS: the `owner` role, every permission). Admin routes
+ * (/api/v1/admin/…) are for a role holding their permission only: 401 without credentials, 403 for everyone else. Expected answers: 401 without credentials; 403 for a token whose scope is too small; 404 for an
  * instance, deployment, token or transfer of someone else (never 403: existence is not revealed); anything
  * but 401/403 (and 404 for owned resources) for a caller who may act — validation may still say 400/422.
  */
@@ -28,7 +29,9 @@ type Rule =
       readonly noGuests?: boolean;
       /** Consumes the resource: each caller allowed to act gets a fresh one. */
       readonly consumes?: 'instance' | 'token';
-    };
+    }
+  /** An operator route: only a user whose roles hold `permission` (403 `forbidden` for every other user and token). */
+  | { readonly kind: 'admin'; readonly permission: string };
 
 const POLICY: Record<string, Rule> = {
   'GET /api/health': { kind: 'public' },
@@ -71,12 +74,18 @@ const POLICY: Record<string, Rule> = {
   'GET /api/v1/deployments/{id}/logs': { kind: 'user', scope: 'read', owned: true },
   'GET /api/v1/events': { kind: 'user', scope: 'read', owned: false },
   'GET /api/v1/github/repos': { kind: 'user', scope: 'read', owned: false },
+  'GET /api/v1/admin/clusters': { kind: 'admin', permission: 'clusters.read' },
+  'POST /api/v1/admin/clusters': { kind: 'admin', permission: 'clusters.write' },
+  'GET /api/v1/admin/clusters/{id}': { kind: 'admin', permission: 'clusters.read' },
+  'PATCH /api/v1/admin/clusters/{id}': { kind: 'admin', permission: 'clusters.write' },
+  'DELETE /api/v1/admin/clusters/{id}': { kind: 'admin', permission: 'clusters.write' },
+  'POST /api/v1/admin/instances/{id}/move': { kind: 'admin', permission: 'instances.write' },
 };
 
 const SCOPES: readonly Scope[] = ['read', 'deploy', 'full'];
 const RANK: Record<Scope, number> = { read: 0, deploy: 1, full: 2 };
-type Caller = 'anonymous' | 'guest' | 'other' | 'owner' | `token:${Scope}`;
-const CALLERS: readonly Caller[] = ['anonymous', 'guest', 'other', ...SCOPES.map((s) => `token:${s}` as const), 'owner'];
+type Caller = 'anonymous' | 'guest' | 'other' | 'owner' | 'admin' | `token:${Scope}`;
+const CALLERS: readonly Caller[] = ['anonymous', 'guest', 'other', ...SCOPES.map((s) => `token:${s}` as const), 'owner', 'admin'];
 
 const contract = Object.values(routes).map((route) => ({ route, key: `${route.method.toUpperCase()} ${route.path}` }));
 
@@ -85,6 +94,7 @@ let mercadoPago: MercadoPagoStandIn;
 let owner: TestClient;
 let other: TestClient;
 let guest: TestClient;
+let admin: TestClient;
 const tokens = new Map<Scope, string>();
 let instanceId = '';
 let deploymentId = '';
@@ -128,10 +138,12 @@ beforeAll(async () => {
       ZAPDEPLOY_RATE_LIMIT_PER_MINUTE: '1000000',
       ZAPDEPLOY_AUTH_RATE_LIMIT_PER_MINUTE: '1000000',
       ZAPDEPLOY_GUEST_RATE_LIMIT_PER_HOUR: '1000000',
+      ZAPDEPLOY_SUPERADMINS: 'chefe@example.com',
     },
   });
   owner = await signUp('dona@example.com');
   other = await signUp('outro@example.com');
+  admin = await signUp('chefe@example.com');
   guest = new TestClient(api.url);
   expect((await guest.post('/api/v1/guest')).status).toBe(201);
   for (const scope of SCOPES) {
@@ -154,6 +166,7 @@ function clientOf(caller: Caller): TestClient {
   if (caller === 'guest') return guest;
   if (caller === 'other') return other;
   if (caller === 'owner') return owner;
+  if (caller === 'admin') return admin;
   return new TestClient(api.url).withToken(tokens.get(caller.slice(6) as Scope) ?? '');
 }
 
@@ -161,6 +174,9 @@ function clientOf(caller: Caller): TestClient {
 const BODIES: Record<string, unknown> = {
   'PATCH /api/v1/instances/{id}': { name: 'renomeada' },
   'POST /api/v1/instances/{id}/checkout': { planId: 'plan_bot', method: 'pix' },
+  'POST /api/v1/admin/clusters': { name: 'matriz', kind: 'docker', region: 'local', credentials: 'unix:///var/run/docker.sock' },
+  'PATCH /api/v1/admin/clusters/{id}': { status: 'cordoned' },
+  'POST /api/v1/admin/instances/{id}/move': { clusterId: 'clu_nope' },
 };
 
 /** Status only: streams (SSE) are cut as soon as the headers arrive. */
@@ -186,9 +202,10 @@ function expected(rule: Rule, caller: Caller): { status?: number; clientError?: 
   if (rule.kind === 'public') return { allowed: true };
   if (rule.kind === 'signed') return { clientError: true };
   if (caller === 'anonymous') return { status: 401 };
+  if (rule.kind === 'admin') return caller === 'admin' ? { allowed: true } : { status: 403 };
   if (caller.startsWith('token:') && RANK[caller.slice(6) as Scope] < RANK[rule.scope]) return { status: 403 };
   if (caller === 'guest' && rule.noGuests) return { status: 403 };
-  if ((caller === 'guest' || caller === 'other') && rule.owned) return { status: 404 };
+  if ((caller === 'guest' || caller === 'other' || caller === 'admin') && rule.owned) return { status: 404 };
   return rule.owned ? { allowed: true, notFound: false } : { allowed: true };
 }
 
@@ -211,7 +228,7 @@ describe('the authorization matrix', () => {
         let deployment = deploymentId;
         if (rule.kind === 'user' && rule.consumes === 'instance' && want.allowed) ({ id, deploymentId: deployment } = await newInstance());
         if (rule.kind === 'user' && rule.consumes === 'token') id = await newToken();
-        if (key === 'POST /api/auth/sign-out' && ['guest', 'other', 'owner'].includes(caller)) continue; // would end the session: checked last
+        if (key === 'POST /api/auth/sign-out' && ['guest', 'other', 'owner', 'admin'].includes(caller)) continue; // would end the session: checked last
         const path = route.path.replace('{transferId}', transferId).replace('{id}', key.startsWith('GET /api/v1/deployments/') ? deployment : id);
         const got = await statusOf(caller, route.method.toUpperCase(), path, BODIES[key]);
         const refused = got.status === 401 || got.status === 403 || (want.notFound === false && got.status === 404) || got.status >= 500;
@@ -226,7 +243,7 @@ describe('the authorization matrix', () => {
   });
 
   it('signs each session out last, and the session is gone', async () => {
-    for (const client of [guest, other, owner]) {
+    for (const client of [guest, other, owner, admin]) {
       expect((await client.post('/api/auth/sign-out')).status).toBe(200);
       expect((await client.get('/api/v1/me')).status).toBe(401);
     }

@@ -1,4 +1,13 @@
 import { z } from 'zod';
+import {
+  ClusterListSchema,
+  ClusterSchema,
+  CreateClusterSchema,
+  MoveAcceptedSchema,
+  MoveInstanceSchema,
+  UpdateClusterSchema,
+  UpdatedClusterSchema,
+} from './admin.js';
 import { CreatedTokenSchema, CreateTokenSchema, GuestResponseSchema, MeSchema, TokenListSchema } from './auth.js';
 import { CheckoutRequestSchema, CheckoutSchema, PaymentListSchema } from './billing.js';
 import { IdParamSchema } from './common.js';
@@ -22,7 +31,9 @@ export type RouteDef = {
   readonly path: string;
   readonly summary: string;
   readonly tag: string;
-  readonly auth: 'public' | 'user';
+  /** admin: a signed-in user holding `permission` through a role (403 `forbidden` without it). */
+  readonly auth: 'public' | 'user' | 'admin';
+  readonly permission?: string;
   readonly body?: z.ZodType;
   readonly query?: z.ZodObject;
   readonly params?: z.ZodObject;
@@ -477,6 +488,80 @@ export const routes = {
     tag: 'github',
     auth: 'public',
     responses: { 202: { description: 'Accepted', schema: z.object({ redeployed: z.number().int().optional(), duplicate: z.boolean().optional() }) } },
+  },
+  adminListClusters: {
+    method: 'get',
+    path: '/api/v1/admin/clusters',
+    summary: 'Every cluster with its status, capacity, what is requested of it, its instances and monthly cost (never its credentials)',
+    tag: 'admin',
+    auth: 'admin',
+    permission: 'clusters.read',
+    responses: { 200: { description: 'Clusters by name', schema: ClusterListSchema } },
+  },
+  adminCreateCluster: {
+    method: 'post',
+    path: '/api/v1/admin/clusters',
+    summary: 'Add a cluster; its credentials are checked by connecting to it before anything is saved',
+    tag: 'admin',
+    auth: 'admin',
+    permission: 'clusters.write',
+    body: CreateClusterSchema,
+    responses: {
+      201: { description: 'Added, with the capacity just read', schema: ClusterSchema },
+      409: { description: 'cluster_name_taken' },
+      422: { description: 'cluster_unreachable: could not connect or read it (nothing saved); validation_failed' },
+    },
+  },
+  adminGetCluster: {
+    method: 'get',
+    path: '/api/v1/admin/clusters/{id}',
+    summary: 'One cluster',
+    tag: 'admin',
+    auth: 'admin',
+    permission: 'clusters.read',
+    params: IdParamSchema,
+    responses: { 200: { description: 'The cluster', schema: ClusterSchema } },
+  },
+  adminUpdateCluster: {
+    method: 'patch',
+    path: '/api/v1/admin/clusters/{id}',
+    summary: 'Cordon, uncordon, drain; change name, region, cost, registry, storage class or credentials (checked by connecting)',
+    tag: 'admin',
+    auth: 'admin',
+    permission: 'clusters.write',
+    params: IdParamSchema,
+    body: UpdateClusterSchema,
+    responses: {
+      200: { description: 'Changed; with `drain` when draining started', schema: UpdatedClusterSchema },
+      409: { description: 'cluster_name_taken' },
+      422: { description: 'cluster_unreachable (nothing saved)' },
+    },
+  },
+  adminDeleteCluster: {
+    method: 'delete',
+    path: '/api/v1/admin/clusters/{id}',
+    summary: 'Remove a cluster no live instance is placed on or moving to',
+    tag: 'admin',
+    auth: 'admin',
+    permission: 'clusters.write',
+    params: IdParamSchema,
+    responses: { 204: { description: 'Removed' }, 409: { description: 'cluster_not_empty' } },
+  },
+  adminMoveInstance: {
+    method: 'post',
+    path: '/api/v1/admin/instances/{id}/move',
+    summary: 'Move an instance to another cluster (stop, copy its session data, start there: never two copies); the workers carry it out',
+    tag: 'admin',
+    auth: 'admin',
+    permission: 'instances.write',
+    params: IdParamSchema,
+    body: MoveInstanceSchema,
+    responses: {
+      202: { description: 'Move recorded', schema: MoveAcceptedSchema },
+      404: { description: 'instance_not_found, cluster_not_found' },
+      409: { description: 'same_cluster, cluster_not_active, instance_deleted' },
+      422: { description: 'no_capacity' },
+    },
   },
 } as const satisfies Record<string, RouteDef>;
 

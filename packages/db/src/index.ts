@@ -1,5 +1,6 @@
 export { type DatabaseHandle, type DatabaseOptions, type Db, migrationsFolder, openDatabase, type Schema } from './database.js';
 export { newId } from './ids.js';
+export { type AdminAuditEntry, type AdminAuditRecord, AdminAuditRepository, redactSecrets } from './repositories/admin-audit.repository.js';
 export { type ApiTokenRecord, ApiTokenRepository, type TokenResolution, type TokenScopeValue } from './repositories/api-token.repository.js';
 export { type AuditEntry, AuditRepository } from './repositories/audit.repository.js';
 export {
@@ -10,6 +11,15 @@ export {
   type NewCheckout,
   type PaymentRecord,
 } from './repositories/billing.repository.js';
+export {
+  CLUSTER_CREDENTIALS_PURPOSE,
+  type ClusterChanges,
+  type ClusterRecord,
+  ClusterRepository,
+  type ClusterUsage,
+  DEFAULT_CLUSTER_NAME,
+  type NewCluster,
+} from './repositories/cluster.repository.js';
 export { IdempotencyRepository, type StoredResponse } from './repositories/idempotency.repository.js';
 export {
   type DeploymentRecord,
@@ -23,6 +33,7 @@ export {
 export { type Lease, LeaseRepository } from './repositories/lease.repository.js';
 export { type OutboxMessage, OutboxRepository, type PendingMessage } from './repositories/outbox.repository.js';
 export { PlanRepository } from './repositories/plan.repository.js';
+export { RoleRepository } from './repositories/role.repository.js';
 export { type SessionTransfer, SessionTransferRepository } from './repositories/session-transfer.repository.js';
 export { type UserRecord, UserRepository } from './repositories/user.repository.js';
 export { WebhookDeliveryRepository } from './repositories/webhook-delivery.repository.js';

@@ -120,6 +120,39 @@ export const plans = pgTable('plans', {
   updatedAt: updatedAt(),
 });
 
+// --- Clusters (where bots run) ---
+
+/**
+ * A place where bots run: a Docker engine, a Kubernetes cluster, or (embedded installs) this machine's processes.
+ * Credentials are sealed with SecretBox (purpose `cluster-credentials`, bound to the row's id).
+ */
+export const clusters = pgTable('clusters', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull().unique(),
+  kind: text('kind', { enum: ['docker', 'kubernetes', 'process'] }).notNull(),
+  region: text('region').notNull().default(''),
+  /** Sealed: a kubeconfig's text (kubernetes), an engine endpoint such as unix:///var/run/docker.sock (docker). */
+  credentialsEncrypted: text('credentials_encrypted').notNull(),
+  /** Where images for this cluster are pushed (host[:port][/path]). */
+  registry: text('registry'),
+  storageClass: text('storage_class'),
+  status: text('status', { enum: ['active', 'cordoned', 'draining'] })
+    .notNull()
+    .default('active'),
+  /** What the cluster costs a month, BRL cents. */
+  monthlyCostCents: integer('monthly_cost_cents').notNull().default(0),
+  /** As last read from the cluster (null: never read). */
+  capacityMemoryMb: integer('capacity_memory_mb'),
+  capacityCpuMillis: integer('capacity_cpu_millis'),
+  allocatableMemoryMb: integer('allocatable_memory_mb'),
+  allocatableCpuMillis: integer('allocatable_cpu_millis'),
+  lastCheckedAt: timestamp('last_checked_at', { withTimezone: true, mode: 'date' }),
+  /** Why the last read failed (a probe reason code), null when it worked. */
+  lastError: text('last_error'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
 // --- Instances ---
 
 export const instances = pgTable(
@@ -149,12 +182,18 @@ export const instances = pgTable(
     sessionResets: integer('session_resets').notNull().default(0),
     sessionResetsApplied: integer('session_resets_applied').notNull().default(0),
     statusChangedAt: timestamp('status_changed_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    /** Where the instance runs (null: not placed yet). */
+    clusterId: text('cluster_id').references(() => clusters.id, { onDelete: 'restrict' }),
+    /** Where an operator (or a drain) wants it moved; the worker moves it and clears this. */
+    targetClusterId: text('target_cluster_id').references(() => clusters.id, { onDelete: 'restrict' }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     deletedAt: timestamp('deleted_at', { withTimezone: true, mode: 'date' }),
   },
   (table) => [
     index('instances_owner_idx').on(table.ownerId, table.createdAt, table.id),
+    index('instances_cluster_idx').on(table.clusterId),
+    index('instances_target_cluster_idx').on(table.targetClusterId),
     uniqueIndex('instances_owner_name_live_idx').on(table.ownerId, table.name).where(sql`${table.deletedAt} is null`),
   ],
 );
@@ -369,6 +408,53 @@ export const webhookDeliveries = pgTable('webhook_deliveries', {
   receivedAt: timestamp('received_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
 });
 
+// --- Administration ---
+
+/** A named set of permissions (`clusters.read`, …; `*` is every permission). Seeded: owner, clusters-admin, clusters-viewer. */
+export const roles = pgTable('roles', {
+  id: text('id').primaryKey(),
+  description: text('description').notNull().default(''),
+  permissions: text('permissions').array().notNull().default(sql`'{}'::text[]`),
+  createdAt: createdAt(),
+});
+
+export const userRoles = pgTable(
+  'user_roles',
+  {
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    roleId: text('role_id')
+      .notNull()
+      .references(() => roles.id, { onDelete: 'cascade' }),
+    /** Who granted it (null: the platform, e.g. ZAPDEPLOY_SUPERADMINS). */
+    grantedBy: text('granted_by'),
+    createdAt: createdAt(),
+  },
+  (table) => [primaryKey({ columns: [table.userId, table.roleId] })],
+);
+
+/** Every administrative change and every refused attempt, written in the same transaction as the change. */
+export const adminAudit = pgTable(
+  'admin_audit',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    /** Null: the platform itself. */
+    actorId: text('actor_id'),
+    action: text('action').notNull(),
+    /** ok | denied */
+    outcome: text('outcome').notNull().default('ok'),
+    targetType: text('target_type').notNull(),
+    targetId: text('target_id'),
+    before: jsonb('before'),
+    after: jsonb('after'),
+    ip: text('ip'),
+    requestId: text('request_id'),
+    createdAt: createdAt(),
+  },
+  (table) => [index('admin_audit_actor_idx').on(table.actorId, table.createdAt), index('admin_audit_target_idx').on(table.targetType, table.targetId)],
+);
+
 // --- Cross-cutting ---
 
 export const idempotencyKeys = pgTable(
@@ -424,6 +510,7 @@ export const schema = {
   verifications,
   apiTokens,
   plans,
+  clusters,
   instances,
   deployments,
   instanceEnv,
@@ -436,5 +523,8 @@ export const schema = {
   paymentNotifications,
   idempotencyKeys,
   auditLog,
+  roles,
+  userRoles,
+  adminAudit,
   outbox,
 };

@@ -1,4 +1,5 @@
 export { type Infrastructure, openInfrastructure, type ReadinessCheck } from './infrastructure.js';
+export { ensureLocalCluster, localClusterSpec, openClusterRepository } from './local-cluster.js';
 export { OutboxRelay } from './outbox-relay.js';
 export { Periodic } from './periodic.js';
 export { CRASH_EXIT_CODE, type Running, runProcess } from './run-process.js';

@@ -23,6 +23,8 @@ export type AuthDeps = {
   readonly countAccounts: () => Promise<number>;
   /** A password was changed or reset: the user's personal tokens are revoked. */
   readonly onPasswordChanged: (userId: string) => Promise<void>;
+  /** A session was created (a sign-in, a sign-up that signs in, a guest): ZAPDEPLOY_SUPERADMINS get their role here. */
+  readonly onSignedIn?: (userId: string) => Promise<void>;
 };
 
 /** A DomainError as Better Auth's error, so that the auth bridge answers it as problem+json with its code. */
@@ -81,6 +83,13 @@ export function createAuth(deps: AuthDeps) {
       defaultCookieAttributes: { httpOnly: true, sameSite: 'lax' },
     },
     databaseHooks: {
+      session: {
+        create: {
+          after: async (session) => {
+            await deps.onSignedIn?.(session.userId);
+          },
+        },
+      },
       user: {
         create: {
           // Every way an account or guest comes to be (e-mail sign-up, GitHub, anonymous) passes here.

@@ -32,3 +32,15 @@ describe(describeReason.name, () => {
     expect(describeReason('something_new', 'en')).toBe('something_new');
   });
 });
+
+describe('reasons inside a problem', () => {
+  it('says a `reason` parameter through `<code>.<reason>`', () => {
+    expect(translate('cluster_unreachable', 'en', { reason: 'timeout', endpoint: '10.0.0.1:6443' })).toBe(
+      'The cluster could not be used: 10.0.0.1:6443 did not answer in time. Nothing was saved.',
+    );
+    expect(translate('cluster_unreachable.kubeconfig_not_allowed', 'pt-BR', { field: 'user.exec' })).toContain('“user.exec”');
+  });
+  it('keeps an unknown reason as it is', () => {
+    expect(translate('cluster_unreachable', 'en', { reason: 'something_new' })).toBe('The cluster could not be used: something_new Nothing was saved.');
+  });
+});

@@ -370,15 +370,120 @@ const catalog: Catalog = {
     en: 'The password must not contain your e-mail.',
     es: 'La contraseña no puede contener tu correo.',
   },
+  // Administration
+  forbidden: {
+    'pt-BR': 'Você não tem permissão para isto (precisa de “{permission}”).',
+    en: 'You are not allowed to do this (it needs “{permission}”).',
+    es: 'No tienes permiso para esto (necesita «{permission}»).',
+  },
+  cluster_not_found: { 'pt-BR': 'Cluster não encontrado.', en: 'Cluster not found.', es: 'Clúster no encontrado.' },
+  cluster_name_taken: {
+    'pt-BR': 'Já existe um cluster chamado “{name}”.',
+    en: 'There is already a cluster named “{name}”.',
+    es: 'Ya existe un clúster llamado «{name}».',
+  },
+  cluster_unreachable: {
+    'pt-BR': 'Não foi possível usar o cluster: {reason} Nada foi salvo.',
+    en: 'The cluster could not be used: {reason} Nothing was saved.',
+    es: 'No se pudo usar el clúster: {reason} No se guardó nada.',
+  },
+  'cluster_unreachable.invalid_endpoint': {
+    'pt-BR': 'o endereço do Docker não é válido (use unix:///var/run/docker.sock, tcp://host:2375 ou https://host:2376, sem usuário e senha).',
+    en: 'the Docker address is not valid (use unix:///var/run/docker.sock, tcp://host:2375 or https://host:2376, without user and password).',
+    es: 'la dirección de Docker no es válida (usa unix:///var/run/docker.sock, tcp://host:2375 o https://host:2376, sin usuario ni contraseña).',
+  },
+  'cluster_unreachable.invalid_kubeconfig': {
+    'pt-BR': 'o kubeconfig não pôde ser lido (YAML com clusters, users, contexts e um current-context com servidor http(s)).',
+    en: 'the kubeconfig could not be read (YAML with clusters, users, contexts and a current-context with an http(s) server).',
+    es: 'no se pudo leer el kubeconfig (YAML con clusters, users, contexts y un current-context con servidor http(s)).',
+  },
+  'cluster_unreachable.kubeconfig_not_allowed': {
+    'pt-BR':
+      'o kubeconfig usa “{field}”, que não aceitamos: as credenciais precisam estar no próprio arquivo (token ou client-certificate-data, certificate-authority-data), sem comandos (exec, auth-provider) nem caminhos de arquivos.',
+    en: 'the kubeconfig uses “{field}”, which we do not accept: credentials must be inside the file (token or client-certificate-data, certificate-authority-data), with no commands (exec, auth-provider) nor file paths.',
+    es: 'el kubeconfig usa «{field}», que no aceptamos: las credenciales deben estar en el propio archivo (token o client-certificate-data, certificate-authority-data), sin comandos (exec, auth-provider) ni rutas de archivos.',
+  },
+  'cluster_unreachable.socket_not_found': {
+    'pt-BR': 'o socket {endpoint} não existe nesta máquina.',
+    en: 'the socket {endpoint} does not exist on this machine.',
+    es: 'el socket {endpoint} no existe en esta máquina.',
+  },
+  'cluster_unreachable.permission_denied': {
+    'pt-BR': 'sem permissão para abrir {endpoint}.',
+    en: 'no permission to open {endpoint}.',
+    es: 'sin permiso para abrir {endpoint}.',
+  },
+  'cluster_unreachable.connection_refused': {
+    'pt-BR': '{endpoint} recusou a conexão (ou não há rota até ele).',
+    en: '{endpoint} refused the connection (or there is no route to it).',
+    es: '{endpoint} rechazó la conexión (o no hay ruta hasta él).',
+  },
+  'cluster_unreachable.host_not_found': {
+    'pt-BR': 'o endereço {endpoint} não foi encontrado (DNS).',
+    en: 'the address {endpoint} could not be found (DNS).',
+    es: 'no se encontró la dirección {endpoint} (DNS).',
+  },
+  'cluster_unreachable.timeout': {
+    'pt-BR': '{endpoint} não respondeu a tempo.',
+    en: '{endpoint} did not answer in time.',
+    es: '{endpoint} no respondió a tiempo.',
+  },
+  'cluster_unreachable.tls': {
+    'pt-BR': 'o certificado TLS de {endpoint} não foi aceito (confira certificate-authority-data).',
+    en: 'the TLS certificate of {endpoint} was not accepted (check certificate-authority-data).',
+    es: 'no se aceptó el certificado TLS de {endpoint} (revisa certificate-authority-data).',
+  },
+  'cluster_unreachable.unauthorized': {
+    'pt-BR': '{endpoint} recusou as credenciais.',
+    en: '{endpoint} refused the credentials.',
+    es: '{endpoint} rechazó las credenciales.',
+  },
+  'cluster_unreachable.forbidden': {
+    'pt-BR': 'as credenciais valem, mas não podem listar os nós em {endpoint} (a conta precisa de “list nodes”).',
+    en: 'the credentials work but may not list the nodes on {endpoint} (the account needs “list nodes”).',
+    es: 'las credenciales valen, pero no pueden listar los nodos en {endpoint} (la cuenta necesita «list nodes»).',
+  },
+  'cluster_unreachable.unexpected_answer': {
+    'pt-BR': '{endpoint} respondeu algo que não esperávamos (é mesmo um Docker ou um Kubernetes?).',
+    en: '{endpoint} answered something we did not expect (is it really Docker or Kubernetes?).',
+    es: '{endpoint} respondió algo que no esperábamos (¿es realmente Docker o Kubernetes?).',
+  },
+  cluster_not_empty: {
+    'pt-BR': 'O cluster “{cluster}” ainda tem {count} instância(s) rodando ou a caminho. Drene o cluster antes de removê-lo.',
+    en: 'The cluster “{cluster}” still has {count} instance(s) running there or on their way. Drain it before removing it.',
+    es: 'El clúster «{cluster}» aún tiene {count} instancia(s) ejecutándose o en camino. Drénalo antes de quitarlo.',
+  },
+  cluster_not_active: {
+    'pt-BR': 'O cluster “{cluster}” não recebe instâncias agora (está {status}).',
+    en: 'The cluster “{cluster}” takes no instances now (it is {status}).',
+    es: 'El clúster «{cluster}» no recibe instancias ahora (está {status}).',
+  },
+  same_cluster: {
+    'pt-BR': 'A instância já roda no cluster “{cluster}”.',
+    en: 'The instance already runs on the cluster “{cluster}”.',
+    es: 'La instancia ya se ejecuta en el clúster «{cluster}».',
+  },
+  no_capacity: {
+    'pt-BR': 'Não há espaço para o plano desta instância no cluster “{cluster}” (memória ou CPU).',
+    en: 'There is no room for this instance’s plan on the cluster “{cluster}” (memory or CPU).',
+    es: 'No hay espacio para el plan de esta instancia en el clúster «{cluster}» (memoria o CPU).',
+  },
 };
 
 export function hasMessage(code: string): boolean {
   return code in catalog;
 }
 
+/**
+ * The text of a code in a language, its `{name}` placeholders filled from `params`. A `reason` parameter is itself
+ * said through `<code>.<reason>` when the catalog has it (e.g. `cluster_unreachable.timeout`).
+ */
 export function translate(code: string, locale: Locale, params: Readonly<Record<string, string | number>> = {}): string | undefined {
   const template = catalog[code]?.[locale];
-  return template?.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+  const { reason, ...others } = params;
+  const nested = reason === undefined ? undefined : `${code}.${reason}`;
+  const filled = nested !== undefined && nested in catalog ? { ...others, reason: translate(nested, locale, others) ?? String(reason) } : params;
+  return template?.replace(/\{(\w+)\}/g, (whole, name: string) => (name in filled ? String(filled[name]) : whole));
 }
 
 /**

@@ -9,7 +9,8 @@ export function buildOpenApiDocument(serverUrl: string) {
       operationId,
       summary: route.summary,
       tags: [route.tag],
-      ...(route.auth === 'user' ? { security: [{ session: [] }, { bearer: [] }] } : { security: [] }),
+      ...(route.auth === 'public' ? { security: [] } : { security: [{ session: [] }, { bearer: [] }] }),
+      ...(route.permission ? { description: `Needs the permission \`${route.permission}\` (a role); without it: 403 \`forbidden\`.` } : {}),
       requestParams: {
         ...(route.params ? { path: route.params } : {}),
         ...(route.query ? { query: route.query } : {}),

@@ -9,4 +9,10 @@ export type Principal = {
   readonly scope: TokenScope;
 };
 
-export type ApiRequest = Request & { principal?: Principal };
+export type ApiRequest = Request & {
+  principal?: Principal;
+  /** Set by requestIdMiddleware. */
+  requestId?: string;
+  /** What the caller may administer (set by PermissionGuard on admin routes, read from Postgres for this request). */
+  permissions?: readonly string[];
+};

@@ -1,20 +1,25 @@
 import { type InstanceReconcile, InstanceReconcileV1 } from '@zapdeploy/contracts';
 import {
+  AdminAuditRepository,
   ApiTokenRepository,
   AuditRepository,
   BillingRepository,
+  type ClusterRepository,
   type DatabaseHandle,
   IdempotencyRepository,
   InstanceRepository,
   OutboxRepository,
   PlanRepository,
+  RoleRepository,
   SecretBox,
   SessionTransferRepository,
   UserRepository,
   WebhookDeliveryRepository,
 } from '@zapdeploy/db';
 import {
+  ensureLocalCluster,
   type Infrastructure,
+  openClusterRepository,
   openInfrastructure,
   Periodic,
   paymentsServiceToken,
@@ -24,7 +29,10 @@ import {
 } from '@zapdeploy/infra';
 import type { LogStore } from '@zapdeploy/logstore';
 import type { MessageBus } from '@zapdeploy/messaging';
+import { RuntimeClusterProbe } from '@zapdeploy/runtime/cluster-probe';
 import type { Redis } from 'ioredis';
+import { ClusterService } from '../admin/cluster.service.js';
+import { Superadmins } from '../admin/superadmins.js';
 import { type Auth, createAuth } from '../auth/better-auth.js';
 import { Guests } from '../auth/guests.js';
 import { PrincipalResolver } from '../auth/principal-resolver.js';
@@ -60,6 +68,10 @@ export type Platform = {
   readonly sessionArchives: SessionArchiveStore;
   readonly payments: PaymentsClient;
   readonly readiness: readonly ReadinessCheck[];
+  readonly roles: RoleRepository;
+  readonly adminAudit: AdminAuditRepository;
+  readonly clusters: ClusterRepository;
+  readonly clusterService: ClusterService;
   close(): Promise<void>;
 };
 
@@ -85,6 +97,16 @@ export async function openPlatform(config: ApiConfig, overrides: PlatformOverrid
   const tokens = new ApiTokenRepository(db);
   const audit = new AuditRepository(db);
   const instances = new InstanceRepository(db, new SecretBox(secret, 'instance-env'));
+  const roles = new RoleRepository(db);
+  const adminAudit = new AdminAuditRepository(db);
+  const superadmins = new Superadmins({
+    db,
+    roles,
+    users,
+    audit: adminAudit,
+    emails: config.superAdmins,
+    verifiedOnly: config.requireEmailVerification,
+  });
   const mailer = overrides.mailer ?? (config.smtpUrl ? new SmtpMailer(config.smtpUrl, config.mailFrom) : new ConsoleMailer(log));
   // Created before the instance service it needs (Better Auth calls `merge` only on a request).
   let guests: Guests | undefined;
@@ -102,12 +124,36 @@ export async function openPlatform(config: ApiConfig, overrides: PlatformOverrid
       const revoked = await tokens.revokeAll(userId);
       await audit.record({ actorId: userId, action: 'token.revoke_all', targetType: 'user', targetId: userId, data: { reason: 'password_changed', revoked } });
     },
+    onSignedIn: (userId) => superadmins.onSignedIn(userId),
   });
   const github = new GithubAccess(config.github, auth, (userId) => users.linkedAccountId(userId, 'github'));
   if (config.superAdmins.length > 0) await users.grantFlagsByEmail(config.superAdmins, ['admin.flags']);
+  await superadmins.grantAll();
 
   const sessionTransfers = new SessionTransferRepository(db);
   const payments = new PaymentsClient(overrides.paymentsUrl ?? config.paymentsUrl, paymentsServiceToken(secret));
+  const publishNow = async (message: { name: string; version: number; payload: unknown }) => {
+    if (message.name === InstanceReconcileV1.name && message.version === InstanceReconcileV1.version)
+      await bus.publish(InstanceReconcileV1, message.payload as InstanceReconcile);
+  };
+  const clusters = openClusterRepository(db, secret);
+  await ensureLocalCluster(clusters, config.localCluster);
+  const clusterService = new ClusterService({
+    db,
+    clusters,
+    audit: adminAudit,
+    outbox: new OutboxRepository(db),
+    probe: new RuntimeClusterProbe(),
+    publishNow,
+    log,
+  });
+  // Capacity as the clusters report it: now, then every ZAPDEPLOY_CLUSTER_CHECK_SECONDS.
+  const clusterChecks = new Periodic(
+    () => clusterService.refreshAll(),
+    config.localCluster.checkMs,
+    (error) => log(`cluster check: ${String(error)}`),
+  );
+  clusterChecks.start();
   const instanceService = new InstanceService({
     db,
     instances,
@@ -122,10 +168,7 @@ export async function openPlatform(config: ApiConfig, overrides: PlatformOverrid
     schedulePlanChange: (instanceId, planId) => payments.changePlan(instanceId, planId),
     githubInstallationFor: (userId, repoUrl) => github.installationFor(userId, repoUrl),
     log,
-    publishNow: async (message) => {
-      if (message.name === InstanceReconcileV1.name && message.version === InstanceReconcileV1.version)
-        await bus.publish(InstanceReconcileV1, message.payload as InstanceReconcile);
-    },
+    publishNow,
   });
   guests = new Guests({
     db,
@@ -178,7 +221,12 @@ export async function openPlatform(config: ApiConfig, overrides: PlatformOverrid
     guests,
     readiness: infrastructure.readiness,
     logStore,
+    roles,
+    adminAudit,
+    clusters,
+    clusterService,
     close: async () => {
+      await clusterChecks.stop();
       await guests?.stop();
       await sweep.stop();
       await billingEvents.stop();

@@ -21,6 +21,10 @@ export type WorkItem = {
   readonly pendingSessionResets: number;
   readonly sessionResets: number;
   readonly plan: Plan;
+  /** Where it runs (null: not placed yet: see ClusterRepository.place). */
+  readonly clusterId: string | null;
+  /** Where it should move (an operator's move or a drain); cleared by `completeMove`. */
+  readonly targetClusterId: string | null;
   readonly deployment: {
     readonly id: string;
     readonly number: number;
@@ -61,6 +65,8 @@ export class WorkerInstanceRepository {
       restartRequests: i.restartRequests,
       pendingSessionResets: i.sessionResets - i.sessionResetsApplied,
       sessionResets: i.sessionResets,
+      clusterId: i.clusterId,
+      targetClusterId: i.targetClusterId,
       plan: {
         id: p.id,
         slug: p.slug,
@@ -190,6 +196,19 @@ export class WorkerInstanceRepository {
       .update(instances)
       .set({ observedGeneration: generation })
       .where(and(eq(instances.id, id), this.holds(lease)));
+  }
+
+  /**
+   * The instance now runs on `clusterId`, the move recorded to it done (only while it is still the move wanted and
+   * the lease is ours); whether it changed anything.
+   */
+  async completeMove(id: string, lease: Lease, clusterId: string): Promise<boolean> {
+    const rows = await this.db
+      .update(instances)
+      .set({ clusterId, targetClusterId: null, updatedAt: new Date() })
+      .where(and(eq(instances.id, id), eq(instances.targetClusterId, clusterId), this.holds(lease)))
+      .returning({ id: instances.id });
+    return rows.length > 0;
   }
 
   async markDeleted(id: string, lease: Lease): Promise<boolean> {
