@@ -43,7 +43,8 @@ export function createKubernetesRuntime(options: KubernetesRuntimeOptions): Runt
   let registry: Promise<string> | undefined;
   const lookup = async () => {
     const found = options.registry ?? (await discoverRegistry(kube));
-    if (!found) throw new Error('kubernetes: no registry configured (ZAPDEPLOY_KUBE_REGISTRY) and the cluster publishes none (kube-public/local-registry-hosting)');
+    if (!found)
+      throw new Error('kubernetes: no registry configured (ZAPDEPLOY_KUBE_REGISTRY) and the cluster publishes none (kube-public/local-registry-hosting)');
     return found;
   };
   const builder = new RegistryImageBuilder(options.hostBuilder, options.docker, {
