@@ -154,6 +154,7 @@ ensure_packages() {
   command -v openssl >/dev/null || missing+=(openssl)
   command -v iptables >/dev/null || missing+=(iptables)
   command -v ss >/dev/null || missing+=(iproute2)
+  command -v curl >/dev/null || missing+=(curl)
   if [[ ${#missing[@]} -gt 0 ]]; then
     log "installing ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
@@ -164,9 +165,18 @@ ensure_packages() {
 
 # ---- certificates and kubeconfigs ------------------------------------------------------------------------
 
-# cert NAME SUBJECT EXTENDED_KEY_USAGE [SUBJECT_ALT_NAMES]: an EC P-256 key and a certificate signed by the CA.
+# ca NAME: a self-signed EC P-256 certificate authority.
+ca() {
+  [[ -f "$pki/$1.crt" ]] && return 0
+  openssl ecparam -name prime256v1 -genkey -noout -out "$pki/$1.key" 2>/dev/null
+  openssl req -x509 -new -key "$pki/$1.key" -subj "/CN=zapdeploy-$name-$1" -days 3650 \
+    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign,digitalSignature" \
+    -out "$pki/$1.crt" 2>/dev/null
+}
+
+# cert NAME SUBJECT EXTENDED_KEY_USAGE [SUBJECT_ALT_NAMES] [CA]: an EC P-256 key and a certificate signed by CA.
 cert() {
-  local n=$1 subject=$2 eku=$3 sans=${4:-}
+  local n=$1 subject=$2 eku=$3 sans=${4:-} ca=${5:-ca}
   [[ -f "$pki/$n.crt" ]] && return 0
   openssl ecparam -name prime256v1 -genkey -noout -out "$pki/$n.key" 2>/dev/null
   {
@@ -176,7 +186,7 @@ cert() {
     [[ -n "$sans" ]] && echo "subjectAltName=$sans"
   } >"$pki/$n.ext"
   openssl req -new -key "$pki/$n.key" -subj "$subject" -out "$pki/$n.csr" 2>/dev/null
-  openssl x509 -req -in "$pki/$n.csr" -CA "$pki/ca.crt" -CAkey "$pki/ca.key" -CAserial "$pki/ca.srl" -CAcreateserial \
+  openssl x509 -req -in "$pki/$n.csr" -CA "$pki/$ca.crt" -CAkey "$pki/$ca.key" -CAserial "$pki/$ca.srl" -CAcreateserial \
     -days 3650 -extfile "$pki/$n.ext" -out "$pki/$n.crt" 2>/dev/null
   rm -f "$pki/$n.csr" "$pki/$n.ext"
 }
@@ -184,12 +194,11 @@ cert() {
 make_pki() {
   mkdir -p "$pki"
   chmod 700 "$pki"
-  if [[ ! -f "$pki/ca.crt" ]]; then
-    openssl ecparam -name prime256v1 -genkey -noout -out "$pki/ca.key" 2>/dev/null
-    openssl req -x509 -new -key "$pki/ca.key" -subj "/CN=zapdeploy-$name-ca" -days 3650 \
-      -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign,digitalSignature" \
-      -out "$pki/ca.crt" 2>/dev/null
-  fi
+  ca ca
+  # The aggregation layer's own CA (requestheader authentication); without it every component logs, every
+  # few seconds, that the extension-apiserver-authentication ConfigMap has no request-header CA.
+  ca front-proxy-ca
+  cert front-proxy-client "/CN=front-proxy-client" clientAuth "" front-proxy-ca
   cert etcd-server "/CN=etcd-$name" serverAuth,clientAuth "IP:127.0.0.1,DNS:localhost"
   cert apiserver "/CN=kube-apiserver" serverAuth \
     "IP:127.0.0.1,IP:$node_ip,IP:$service_ip,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local"
@@ -391,6 +400,10 @@ start_apiserver() {
     --service-account-key-file "$pki/sa.pub" --service-account-signing-key-file "$pki/sa.key" \
     --kubelet-client-certificate "$pki/apiserver-kubelet-client.crt" --kubelet-client-key "$pki/apiserver-kubelet-client.key" \
     --kubelet-certificate-authority "$pki/ca.crt" --kubelet-preferred-address-types InternalIP \
+    --requestheader-client-ca-file "$pki/front-proxy-ca.crt" --requestheader-allowed-names front-proxy-client \
+    --requestheader-username-headers X-Remote-User --requestheader-group-headers X-Remote-Group \
+    --requestheader-extra-headers-prefix X-Remote-Extra- \
+    --proxy-client-cert-file "$pki/front-proxy-client.crt" --proxy-client-key-file "$pki/front-proxy-client.key" \
     --profiling=false --v=1
 }
 

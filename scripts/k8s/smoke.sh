@@ -179,6 +179,7 @@ EOF
 ka get networkpolicy -n "$ns" default-deny >/dev/null
 
 step "a pod runs on $b too"
+kb delete pod hello-b --ignore-not-found --wait=true >/dev/null
 kb run hello-b --image "$B_REGISTRY/zapdeploy/node:24-slim" --restart=Never --command -- node -e "console.log('hello from b')" >/dev/null
 kb wait --for=jsonpath='{.status.phase}'=Succeeded pod/hello-b --timeout=120s >/dev/null || fail "pod on $b did not succeed"
 [[ "$(kb logs hello-b)" == "hello from b" ]] || fail "logs on $b"
