@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { type ApiConfig, createApiApp, type Mailer, openPlatform, type Platform } from '@zapdeploy/api';
 import { type Infrastructure, openInfrastructure } from '@zapdeploy/infra';
 import { type PaymentsConfig, type PaymentsOverrides, PaymentsService } from '@zapdeploy/payments';
-import { createRuntime, Worker, type WorkerConfig } from '@zapdeploy/worker';
+import { createRuntime, databaseTenants, Worker, type WorkerConfig } from '@zapdeploy/worker';
 import { startWebServer, type WebServer, webIsBuilt } from './web-server.js';
 
 export type RunningPlatform = {
@@ -36,8 +36,8 @@ export async function startPlatform(
     readonly payments?: { readonly config: PaymentsConfig; readonly overrides?: PaymentsOverrides };
   },
 ): Promise<RunningPlatform> {
-  const runtime = createRuntime(workerConfig);
   const infrastructure = await openInfrastructure(apiConfig.infra);
+  const runtime = createRuntime(workerConfig, databaseTenants(infrastructure.database.db));
   const payments = options.payments ? new PaymentsService(options.payments.config, infrastructure, options.log, options.payments.overrides) : undefined;
   const paymentsUrl = await payments?.start(0);
   const platform = await openPlatform(apiConfig, {

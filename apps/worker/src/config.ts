@@ -6,9 +6,11 @@ import {
   type Env,
   type GithubConfig,
   type InfraConfig,
+  type LocalClusterConfig,
   loadAccessConfig,
   loadGithubConfig,
   loadInfraConfig,
+  loadLocalClusterConfig,
   parseEnv,
   privateGitHosts,
 } from '@zapdeploy/config';
@@ -21,6 +23,12 @@ const schema = z.object({
     .enum(['docker', 'process', 'kubernetes', 'memory', 'auto'], { message: 'expected docker, process, kubernetes or memory' })
     .default('auto'),
   ZAPDEPLOY_BUILD_CA_FILE: z.string().optional(),
+  ZAPDEPLOY_KUBECONFIG: z.string().min(1).optional(),
+  ZAPDEPLOY_KUBE_REGISTRY: z
+    .string()
+    .regex(/^[a-zA-Z0-9.-]+(:\d+)?(\/[a-z0-9._\-/]+)?$/, 'expected a registry address such as registry.example.com:5000')
+    .optional(),
+  ZAPDEPLOY_KUBE_STORAGE_CLASS: z.string().min(1).optional(),
   ZAPDEPLOY_ALLOW_PRIVATE_GIT_HOSTS: privateGitHosts.default(false),
   ZAPDEPLOY_NODE_IMAGE: z.string().default('node:24-slim'),
   ZAPDEPLOY_PYTHON_IMAGE: z.string().default('python:3.11-slim'),
@@ -50,6 +58,8 @@ const schema = z.object({
 
 export type WorkerConfig = {
   readonly infra: InfraConfig;
+  /** The runtime this worker was started with, as the platform's `local` cluster. */
+  readonly localCluster: LocalClusterConfig;
   readonly github: GithubConfig;
   readonly runtime: 'docker' | 'process' | 'kubernetes' | 'memory' | 'auto';
   readonly buildCaFile: string | undefined;
@@ -83,6 +93,8 @@ export type WorkerConfig = {
   /** Builds (clone included) this worker runs at once; others wait their turn. */
   readonly maxConcurrentBuilds: number;
   readonly dockerSocket: string;
+  /** The first Kubernetes cluster (ZAPDEPLOY_RUNTIME=kubernetes): its kubeconfig, registry (else the one it publishes) and storage class. */
+  readonly kubernetes: { readonly kubeconfigPath: string | undefined; readonly registry: string | null; readonly storageClass: string | null };
   /** Passed on to bots run as local processes (ProcessRuntime). */
   readonly hostEnv: { readonly PATH: string | undefined; readonly HOME: string | undefined; readonly LANG: string };
 };
@@ -93,6 +105,7 @@ export function loadWorkerConfig(env: Env): WorkerConfig {
   const access = loadAccessConfig(env);
   return {
     infra,
+    localCluster: loadLocalClusterConfig(env),
     github: loadGithubConfig(env),
     runtime: e.ZAPDEPLOY_RUNTIME,
     buildCaFile: e.ZAPDEPLOY_BUILD_CA_FILE,
@@ -122,6 +135,7 @@ export function loadWorkerConfig(env: Env): WorkerConfig {
     maxConcurrentBuilds: e.ZAPDEPLOY_MAX_CONCURRENT_BUILDS,
     buildMaxImageMb: e.ZAPDEPLOY_MAX_IMAGE_MB,
     dockerSocket: e.DOCKER_SOCKET,
+    kubernetes: { kubeconfigPath: e.ZAPDEPLOY_KUBECONFIG, registry: e.ZAPDEPLOY_KUBE_REGISTRY ?? null, storageClass: e.ZAPDEPLOY_KUBE_STORAGE_CLASS ?? null },
     hostEnv: { PATH: e.PATH, HOME: e.HOME, LANG: e.LANG },
   };
 }

@@ -5,7 +5,15 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { prepareSource, SourceError } from '@zapdeploy/builder';
 import { renderSystemMessage, type SystemMessageCode, type SystemMessageParams } from '@zapdeploy/contracts';
-import type { InstanceRepository, Lease, LeaseRepository, SessionTransferRepository, WorkerInstanceRepository, WorkItem } from '@zapdeploy/db';
+import type {
+  ClusterRepository,
+  InstanceRepository,
+  Lease,
+  LeaseRepository,
+  SessionTransferRepository,
+  WorkerInstanceRepository,
+  WorkItem,
+} from '@zapdeploy/db';
 import { containerAction, INITIAL_STATE, type InstanceStatus, isPaymentHold, isSystemPauseReason, statusOfRunning } from '@zapdeploy/domain';
 import { GithubApiError } from '@zapdeploy/github';
 import { ArchiveTooLargeError, type SessionArchiveStore } from '@zapdeploy/infra';
@@ -13,7 +21,9 @@ import { type LogStore, logKeys } from '@zapdeploy/logstore';
 import { BuildFailedError, type RuntimePorts, removeInstance } from '@zapdeploy/runtime';
 import { gzipSessionTar, SessionArchiveError, sessionArchiveLimits } from '@zapdeploy/runtime/session-archive';
 import type { LimitFunction } from 'p-limit';
+import type { ClusterRouter } from './cluster-router.js';
 import type { WorkerConfig } from './config.js';
+import { moveInstance } from './instance-move.js';
 import { fencedPorts, holdLease, LeaseLostError } from './lease-guard.js';
 import type { LogFollowers } from './log-followers.js';
 import { LogWriter } from './log-writer.js';
@@ -21,7 +31,10 @@ import type { StatusEvents } from './status-events.js';
 
 export type ReconcilerDeps = {
   readonly config: WorkerConfig;
-  readonly runtime: RuntimePorts;
+  /** Every cluster's runtime; calls about an instance go to the cluster it is placed on. */
+  readonly runtime: ClusterRouter;
+  /** Where instances are placed (a cluster with room for their plan) before they first run. */
+  readonly clusters: Pick<ClusterRepository, 'place'>;
   readonly leases: LeaseRepository;
   readonly work: WorkerInstanceRepository;
   readonly instances: InstanceRepository;
@@ -78,7 +91,8 @@ export class Reconciler {
     }
   }
 
-  private async step(item: WorkItem, lease: Lease, runtime: RuntimePorts, leaseSignal: AbortSignal): Promise<void> {
+  private async step(loaded: WorkItem, lease: Lease, runtime: RuntimePorts, leaseSignal: AbortSignal): Promise<void> {
+    let item = loaded;
     const { work, followers } = this.deps;
     const { workload, volume } = runtime;
     if (item.desiredState === 'deleted') {
@@ -89,6 +103,19 @@ export class Reconciler {
       await this.deps.logStore.remove([logKeys.instance(item.id), logKeys.whatsapp(item.id), ...deploymentKeys]);
       if (await work.markDeleted(item.id, lease)) await this.deps.events.publish(item.ownerId, item.id, 'deleted', null);
       return;
+    }
+    if (item.clusterId === null) {
+      if (!(await this.deps.clusters.place(item.id))) {
+        // Resync tries again: room may free up, or an operator may add a cluster.
+        if (await this.setStatus(item, lease, 'failed', 'no_capacity')) await this.system(item.id, 'no_capacity');
+        return;
+      }
+    } else if (item.targetClusterId && item.targetClusterId !== item.clusterId) {
+      await this.system(item.id, 'instance_moving');
+      await moveInstance({ router: this.deps.runtime, work, followers, log: this.deps.log }, item, lease, leaseSignal);
+      const moved = await work.load(item.id);
+      if (!moved) return;
+      item = moved;
     }
     // A restore stops the bot: it is started again below, like a resume.
     const restored = await this.transferSessions(item, runtime);

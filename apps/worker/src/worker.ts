@@ -1,15 +1,27 @@
 import { InstanceReconcileV1, MESSAGE_CATALOG } from '@zapdeploy/contracts';
-import { InstanceRepository, LeaseRepository, OutboxRepository, SecretBox, SessionTransferRepository, WorkerInstanceRepository } from '@zapdeploy/db';
+import {
+  type ClusterRepository,
+  InstanceRepository,
+  LeaseRepository,
+  OutboxRepository,
+  SecretBox,
+  SessionTransferRepository,
+  WorkerInstanceRepository,
+} from '@zapdeploy/db';
 import { GithubClient } from '@zapdeploy/github';
-import { type Infrastructure, OutboxRelay } from '@zapdeploy/infra';
+import { ensureLocalCluster, type Infrastructure, OutboxRelay, openClusterRepository } from '@zapdeploy/infra';
 import type { RuntimePorts } from '@zapdeploy/runtime';
+import { RuntimeClusterProbe } from '@zapdeploy/runtime/cluster-probe';
 import pLimit from 'p-limit';
+import { DbClusterDirectory, tenantDirectory } from './cluster-directory.js';
+import { ClusterRouter } from './cluster-router.js';
 import type { WorkerConfig } from './config.js';
 import { DiskWatcher } from './disk-watcher.js';
 import { KeyedScheduler } from './keyed-scheduler.js';
 import { LogFollowers } from './log-followers.js';
 import { QrDecoder } from './qr-decoding/qr-decoder.js';
 import { Reconciler } from './reconciler.js';
+import { connectCluster } from './runtime-factory.js';
 import { StatusEvents } from './status-events.js';
 import { WhatsappWatcher } from './whatsapp-watcher.js';
 
@@ -30,17 +42,29 @@ export class Worker {
   private diskTimer: NodeJS.Timeout | undefined;
   private readonly disk: DiskWatcher;
   private readonly decoder: QrDecoder;
+  private readonly clusters: ClusterRepository;
+  /** Every cluster's runtime as one: calls about an instance go to the cluster it is placed on. */
+  readonly runtime: ClusterRouter;
 
   constructor(
     private readonly config: WorkerConfig,
     private readonly infra: Infrastructure,
-    readonly runtime: RuntimePorts,
+    local: RuntimePorts,
     private readonly logger: WorkerLogger,
   ) {
     const db = infra.database.db;
     const leases = new LeaseRepository(db);
     const github = new GithubClient(config.github.apiUrl, config.github.app);
     this.work = new WorkerInstanceRepository(db);
+    this.clusters = openClusterRepository(db, infra.secret);
+    const tenants = tenantDirectory(this.work);
+    const runtime = new ClusterRouter(
+      local,
+      new DbClusterDirectory(this.clusters, this.work),
+      (cluster) => connectCluster(config, cluster, tenants),
+      (message) => logger.error(message),
+    );
+    this.runtime = runtime;
     this.decoder = new QrDecoder({ onError: (error) => logger.error(`qr decoding: ${String(error)}`) });
     const whatsapp = new WhatsappWatcher(
       infra.logStore,
@@ -72,6 +96,7 @@ export class Worker {
     const reconciler = new Reconciler({
       config,
       runtime,
+      clusters: this.clusters,
       leases,
       work: this.work,
       instances: new InstanceRepository(db, new SecretBox(infra.secret, 'instance-env')),
@@ -93,6 +118,7 @@ export class Worker {
 
   async start(): Promise<void> {
     await this.ping();
+    await this.prepareLocalCluster();
     this.stopConsuming = await this.infra.bus.consume('worker.reconcile', [InstanceReconcileV1], async (_key, payload) => {
       this.nudge((payload as { instanceId: string }).instanceId);
     });
@@ -101,6 +127,23 @@ export class Worker {
     await this.resync();
     this.scheduleDiskCheck();
     this.logger.info(`worker ${this.config.workerId}: ${this.runtime.kind} runtime, bus ${this.infra.bus.kind}`);
+  }
+
+  /**
+   * The runtime this worker was started with is the platform's `local` cluster: made sure of, with its capacity read
+   * when nobody has yet, so that instances can be placed on it before the API's first check.
+   */
+  private async prepareLocalCluster(): Promise<void> {
+    await ensureLocalCluster(this.clusters, this.config.localCluster);
+    const local = (await this.clusters.list()).find((cluster) => cluster.name === 'local');
+    if (!local || local.allocatableMemoryMb !== null) return;
+    const credentials = await this.clusters.credentials(local.id);
+    if (credentials === undefined) return;
+    try {
+      await this.clusters.recordProbe(local.id, { capacity: await new RuntimeClusterProbe().probe(local.kind, credentials) });
+    } catch (error) {
+      this.logger.error(`local cluster: its capacity could not be read: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   nudge(instanceId: string): void {

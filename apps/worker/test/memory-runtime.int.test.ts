@@ -67,6 +67,8 @@ describe('the worker on the memory runtime (ZAPDEPLOY_RUNTIME=memory)', () => {
     expect(refused({ ZAPDEPLOY_GUESTS: 'true' })).toThrow(/memory runtime runs no bot for real.*ZAPDEPLOY_GUESTS=true/);
     expect(refused({ HOST: '0.0.0.0' })).toThrow(RuntimeUnavailableError);
     expect(createRuntime(loadWorkerConfig({ ZAPDEPLOY_RUNTIME: 'memory', ZAPDEPLOY_DATA_DIR: api.dataDir })).kind).toBe('memory');
-    expect(() => createRuntime(loadWorkerConfig({ ZAPDEPLOY_RUNTIME: 'kubernetes' }))).toThrow(RuntimeUnavailableError);
+    // Kubernetes needs its kubeconfig (and the database, for tenants): said before anything starts.
+    expect(() => loadWorkerConfig({ ZAPDEPLOY_RUNTIME: 'kubernetes' })).toThrow(/ZAPDEPLOY_KUBECONFIG/);
+    expect(() => createRuntime(loadWorkerConfig({ ZAPDEPLOY_RUNTIME: 'kubernetes', ZAPDEPLOY_KUBECONFIG: '/nonexistent' }))).toThrow(RuntimeUnavailableError);
   });
 });

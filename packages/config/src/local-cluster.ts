@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { type Env, parseEnv } from './env.js';
 
 const schema = z.object({
-  ZAPDEPLOY_RUNTIME: z.enum(['docker', 'process', 'kubernetes', 'auto'], { message: 'expected docker, process or kubernetes' }).default('auto'),
+  ZAPDEPLOY_RUNTIME: z
+    .enum(['docker', 'process', 'kubernetes', 'memory', 'auto'], { message: 'expected docker, process, kubernetes or memory' })
+    .default('auto'),
   DOCKER_SOCKET: z.string().default('/var/run/docker.sock'),
   ZAPDEPLOY_KUBECONFIG: z.string().min(1).optional(),
   ZAPDEPLOY_CLUSTER_CHECK_SECONDS: z.coerce.number().int().min(10, 'expected at least 10 seconds').default(300),
@@ -14,7 +16,7 @@ const schema = z.object({
  */
 export type LocalClusterConfig = {
   /** auto: Docker when its socket is there, else local processes. */
-  readonly runtime: 'docker' | 'process' | 'kubernetes' | 'auto';
+  readonly runtime: 'docker' | 'process' | 'kubernetes' | 'memory' | 'auto';
   readonly dockerSocket: string;
   /** Path of the first Kubernetes cluster's kubeconfig (ZAPDEPLOY_RUNTIME=kubernetes). */
   readonly kubeconfigPath: string | undefined;

@@ -23,6 +23,16 @@ const CATALOG = {
   deploy_restarting: { 'pt-BR': 'Reiniciando com o deploy #{n}…', en: 'Restarting with deploy #{n}…', es: 'Reiniciando con el deploy #{n}…' },
   instance_paused: { 'pt-BR': 'Instância pausada.', en: 'Instance paused.', es: 'Instancia en pausa.' },
   instance_resumed: { 'pt-BR': 'Instância retomada.', en: 'Instance resumed.', es: 'Instancia reanudada.' },
+  instance_moving: {
+    'pt-BR': 'Movendo a instância para outro servidor (a sessão do WhatsApp vai junto)…',
+    en: 'Moving the instance to another server (its WhatsApp session goes with it)…',
+    es: 'Moviendo la instancia a otro servidor (la sesión de WhatsApp va con ella)…',
+  },
+  no_capacity: {
+    'pt-BR': 'Sem espaço nos servidores para o plano desta instância agora; ela será iniciada assim que houver.',
+    en: 'No server has room for this instance’s plan right now; it will start as soon as one does.',
+    es: 'Ningún servidor tiene espacio para el plan de esta instancia ahora; se iniciará en cuanto lo haya.',
+  },
   plan_applied: {
     'pt-BR': 'Plano aplicado: {cpu} vCPU, {memory} MB.',
     en: 'Plan applied: {cpu} vCPU, {memory} MB.',

@@ -17,7 +17,8 @@ export async function localClusterSpec(config: LocalClusterConfig): Promise<{ ki
     return { kind, credentials: await readFile(config.kubeconfigPath, 'utf8') };
   }
   if (kind === 'docker') return { kind, credentials: config.dockerSocket.startsWith('/') ? `unix://${config.dockerSocket}` : config.dockerSocket };
-  return { kind, credentials: 'this machine' };
+  // Local processes, or the in-memory engine of tests and benchmarks: this machine.
+  return { kind: 'process', credentials: 'this machine' };
 }
 
 /**

@@ -15,6 +15,17 @@ export interface ImageBuilder {
   build(request: BuildRequest): Promise<BuiltArtifact>;
   /** Removes the instance's artifacts except `keep` (the live one and the one before it); an empty `keep` removes them all. */
   pruneArtifacts(instanceId: string, keep: readonly string[]): Promise<void>;
+  /**
+   * An artifact another runtime of this platform built (an instance moving between clusters), made runnable here: its
+   * reference here, or null when it is not on this host (the deployment must be built again).
+   */
+  adopt(artifact: string): Promise<string | null>;
+}
+
+/** `registry.example.com:5000/zapdeploy/x:y` → `zapdeploy/x:y` (a reference without its registry host). */
+export function withoutRegistry(reference: string): string {
+  const [first, ...rest] = reference.split('/');
+  return rest.length > 0 && first !== undefined && (first.includes('.') || first.includes(':') || first === 'localhost') ? rest.join('/') : reference;
 }
 
 /** Runs instances: at most one copy of each, ever. */

@@ -233,6 +233,11 @@ const catalog: Catalog = {
     en: 'Out of memory: the bot went over the plan’s {0} MB. Choose a bigger plan or use less memory.',
     es: 'Memoria agotada: el bot superó los {0} MB del plan. Elige un plan mayor o usa menos memoria.',
   },
+  reason_no_capacity: {
+    'pt-BR': 'Nenhum servidor tem espaço para o plano desta instância agora; ela será iniciada assim que houver.',
+    en: 'No server has room for this instance’s plan right now; it will start as soon as one does.',
+    es: 'Ningún servidor tiene espacio para el plan de esta instancia ahora; se iniciará en cuanto lo haya.',
+  },
   reason_restarting: { 'pt-BR': 'Reiniciando automaticamente. {0}', en: 'Restarting automatically. {0}', es: 'Reiniciando automáticamente. {0}' },
   reason_deploy_failed: {
     'pt-BR': 'O deploy #{0} falhou; a versão anterior continua no ar.',

@@ -1,4 +1,12 @@
-import { type ClusterCapacity, type ClusterKind, type ClusterLoad, type ClusterStatus, type PlacedInstance, placeInstance } from '@zapdeploy/domain';
+import {
+  type ClusterCapacity,
+  type ClusterKind,
+  type ClusterLoad,
+  type ClusterStatus,
+  cpuOvercommitOf,
+  type PlacedInstance,
+  placeInstance,
+} from '@zapdeploy/domain';
 import { and, asc, count, eq, isNull, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '../database.js';
 import { newId } from '../ids.js';
@@ -199,6 +207,7 @@ export class ClusterRepository {
       allocatableCpuMillis: cluster.allocatableCpuMillis,
       requestedMemoryMb: cluster.requestedMemoryMb,
       requestedCpuMillis: cluster.requestedCpuMillis,
+      cpuOvercommit: cpuOvercommitOf(cluster.kind),
     }));
   }
 

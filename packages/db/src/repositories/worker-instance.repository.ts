@@ -89,6 +89,22 @@ export class WorkerInstanceRepository {
     return row.ownerId ?? id;
   }
 
+  /** The cluster an instance is placed on (null: not placed yet). */
+  async clusterOf(id: string): Promise<string | null> {
+    const [row] = await this.db.select({ clusterId: instances.clusterId }).from(instances).where(eq(instances.id, id));
+    return row?.clusterId ?? null;
+  }
+
+  /** A deployment whose image is not on the host a move reached: built again there. */
+  async deploymentRequeued(deploymentId: string): Promise<void> {
+    await this.db.update(deployments).set({ status: 'queued', image: null }).where(eq(deployments.id, deploymentId));
+  }
+
+  /** A deployment's image, again: where it lives after a move to another cluster (its registry). */
+  async relocateImage(deploymentId: string, image: string): Promise<void> {
+    await this.db.update(deployments).set({ image }).where(eq(deployments.id, deploymentId));
+  }
+
   /** What a tenant's instances that are not deleted may use together: the sum of their plans. */
   async tenantAllowance(tenantId: string): Promise<{ memoryMb: number; cpuMillis: number; instances: number }> {
     const [row] = await this.db

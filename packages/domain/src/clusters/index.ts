@@ -5,6 +5,8 @@ export {
   type ClusterKind,
   type ClusterLoad,
   type ClusterStatus,
+  CPU_OVERCOMMIT_WITHOUT_SCHEDULER,
+  cpuOvercommitOf,
   type Demand,
   type DrainPlan,
   memoryLeftAfter,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../errors.js';
-import { assertCanMove, type ClusterLoad, type PlacedInstance, placeInstance, planDrain } from './placement.js';
+import { assertCanMove, type ClusterLoad, cpuOvercommitOf, memoryLeftAfter, type PlacedInstance, placeInstance, planDrain } from './placement.js';
 
 function cluster(id: string, overrides: Partial<ClusterLoad> = {}): ClusterLoad {
   return {
@@ -103,5 +103,15 @@ describe(planDrain.name, () => {
 
   it('has nothing to do for an empty cluster', () => {
     expect(planDrain('src', [], [cluster('src'), cluster('a')])).toEqual({ moves: [], stuck: [] });
+  });
+});
+
+describe('CPU over-commit', () => {
+  const host = { id: 'c1', name: 'docker', status: 'active' as const, allocatableMemoryMb: 16_000, allocatableCpuMillis: 2000, requestedMemoryMb: 0 };
+  it('promises a Docker host’s CPU several times over, a Kubernetes cluster’s once', () => {
+    const demand = { memoryMb: 256, cpuMillis: 250 };
+    expect(memoryLeftAfter({ ...host, requestedCpuMillis: 2000, cpuOvercommit: cpuOvercommitOf('docker') }, demand)).toBe(16_000 - 256);
+    expect(memoryLeftAfter({ ...host, requestedCpuMillis: 2000, cpuOvercommit: cpuOvercommitOf('kubernetes') }, demand)).toBeNull();
+    expect(memoryLeftAfter({ ...host, requestedCpuMillis: 16_000, cpuOvercommit: cpuOvercommitOf('docker') }, demand)).toBeNull();
   });
 });

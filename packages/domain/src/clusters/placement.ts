@@ -15,7 +15,19 @@ export type ClusterLoad = {
   /** The plans of the instances placed on it or on their way to it (moves), not deleted. */
   readonly requestedMemoryMb: number;
   readonly requestedCpuMillis: number;
+  /**
+   * How many times its CPU may be promised: 1 where a scheduler reserves requests (Kubernetes); more on a Docker host,
+   * whose CPU limits are shares of time that idle bots leave to the others (memory is never over-committed).
+   */
+  readonly cpuOvercommit?: number;
 };
+
+/** CPU over-commit of engines that only limit CPU (Docker, local processes): bots are mostly idle. */
+export const CPU_OVERCOMMIT_WITHOUT_SCHEDULER = 8;
+
+export function cpuOvercommitOf(kind: ClusterKind): number {
+  return kind === 'kubernetes' ? 1 : CPU_OVERCOMMIT_WITHOUT_SCHEDULER;
+}
 
 /** What an instance's plan asks for. */
 export type Demand = { readonly memoryMb: number; readonly cpuMillis: number };
@@ -24,7 +36,7 @@ export type Demand = { readonly memoryMb: number; readonly cpuMillis: number };
 export function memoryLeftAfter(cluster: ClusterLoad, demand: Demand): number | null {
   if (cluster.allocatableMemoryMb === null || cluster.allocatableCpuMillis === null) return null;
   const memoryLeft = cluster.allocatableMemoryMb - cluster.requestedMemoryMb - demand.memoryMb;
-  const cpuLeft = cluster.allocatableCpuMillis - cluster.requestedCpuMillis - demand.cpuMillis;
+  const cpuLeft = cluster.allocatableCpuMillis * (cluster.cpuOvercommit ?? 1) - cluster.requestedCpuMillis - demand.cpuMillis;
   return memoryLeft >= 0 && cpuLeft >= 0 ? memoryLeft : null;
 }
 

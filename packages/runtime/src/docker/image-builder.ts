@@ -3,7 +3,7 @@ import tar from 'tar-fs';
 import { createBuildCgroup } from '../build-cgroup.js';
 import { BUILD_NETWORK, LABELS, names } from '../docker-spec.js';
 import { LineSplitter } from '../line-splitter.js';
-import type { BuiltArtifact, ImageBuilder } from '../ports.js';
+import { type BuiltArtifact, type ImageBuilder, withoutRegistry } from '../ports.js';
 import { BuildFailedError, type BuildRequest } from '../runtime.js';
 import { type DockerContext, isNotFound } from './context.js';
 
@@ -69,6 +69,17 @@ export class DockerImageBuilder implements ImageBuilder {
    * by one: deployments built from the same layers share one image under several tags. An image a container still
    * uses stays (the engine refuses, which is fine). An empty `keep` removes every image of the instance.
    */
+  async adopt(artifact: string): Promise<string | null> {
+    const local = withoutRegistry(artifact);
+    try {
+      await this.context.docker.getImage(local).inspect();
+      return local;
+    } catch (error) {
+      if (isNotFound(error)) return null;
+      throw error;
+    }
+  }
+
   async pruneArtifacts(instanceId: string, keep: readonly string[]): Promise<void> {
     const { docker } = this.context;
     const images = await docker.listImages({ filters: { label: [`${LABELS.instance}=${instanceId}`] } });

@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import type { BuiltArtifact, ImageBuilder } from '../ports.js';
+import { type BuiltArtifact, type ImageBuilder, withoutRegistry } from '../ports.js';
 import type { BuildRequest } from '../runtime.js';
 
 export type RegistryImageBuilderOptions = {
@@ -45,6 +45,15 @@ export class RegistryImageBuilder implements ImageBuilder {
     request.onLine(`enviando a imagem para o registro do cluster (${registry})…`);
     await this.push(built.artifact, remote, request.onLine);
     return { artifact: remote, sessionPersistence: built.sessionPersistence };
+  }
+
+  /** An image of this host's engine (built for another cluster), pushed to this cluster's registry. */
+  async adopt(artifact: string): Promise<string | null> {
+    const local = await this.inner.adopt(withoutRegistry(artifact));
+    if (!local) return null;
+    const remote = `${await this.options.registry()}/${local}`;
+    await this.push(local, remote, () => undefined);
+    return remote;
   }
 
   async pruneArtifacts(instanceId: string, keep: readonly string[]): Promise<void> {

@@ -48,6 +48,10 @@ export class MemoryImageBuilder implements ImageBuilder {
   }
 
   /** Running instances keep the script they started with, as a container keeps its image. */
+  async adopt(artifact: string): Promise<string | null> {
+    return this.engine.artifacts.has(artifact) ? artifact : null;
+  }
+
   async pruneArtifacts(instanceId: string, keep: readonly string[]): Promise<void> {
     const mine = this.engine.artifactsOf.get(instanceId);
     if (!mine) return;

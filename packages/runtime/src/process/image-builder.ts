@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { cp, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LineSplitter } from '../line-splitter.js';
@@ -35,6 +36,11 @@ export class ProcessImageBuilder implements ImageBuilder {
     await writeFile(path.join(dir, START_FILE), request.commands.start);
     // The bot runs in its artifact directory; no session entrypoint links its folders to the data directory.
     return { artifact: dir, sessionPersistence: false };
+  }
+
+  /** Its artifacts are directories of this host. */
+  async adopt(artifact: string): Promise<string | null> {
+    return existsSync(artifact) ? artifact : null;
   }
 
   async pruneArtifacts(instanceId: string, keep: readonly string[]): Promise<void> {

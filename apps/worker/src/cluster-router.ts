@@ -1,0 +1,156 @@
+import type { Readable } from 'node:stream';
+import type {
+  BuildRequest,
+  BuiltArtifact,
+  ImageBuilder,
+  InstanceSpec,
+  InstanceVolume,
+  OutputLine,
+  ResourceLimits,
+  RuntimePorts,
+  Workload,
+} from '@zapdeploy/runtime';
+
+/** What the router needs to know of the platform's clusters. */
+export type ClusterDirectory = {
+  /** The cluster an instance is placed on (null: not placed yet, or placed before clusters existed: the local one). */
+  clusterOf(instanceId: string): Promise<string | null>;
+  /** The local cluster's id (the runtime this worker was started with), null until it exists. */
+  localClusterId(): Promise<string | null>;
+  /** Every cluster with what it takes to connect (credentials decrypted); `version` changes when they do. */
+  clusters(): Promise<readonly ClusterConnection[]>;
+};
+
+export type ClusterConnection = {
+  readonly id: string;
+  readonly kind: string;
+  readonly credentials: string;
+  readonly registry: string | null;
+  readonly storageClass: string | null;
+  readonly version: string;
+};
+
+/**
+ * The runtime ports of every cluster as one: each call about an instance goes to the cluster it is placed on; lists,
+ * disk usage and watches span them all. The local cluster is the runtime the worker was started with.
+ */
+export class ClusterRouter implements RuntimePorts {
+  readonly kind;
+  readonly builder: ImageBuilder;
+  readonly workload: Workload;
+  readonly volume: InstanceVolume;
+  private readonly connected = new Map<string, { version: string; ports: RuntimePorts }>();
+
+  constructor(
+    private readonly local: RuntimePorts,
+    private readonly directory: ClusterDirectory,
+    private readonly connect: (cluster: ClusterConnection) => RuntimePorts,
+    private readonly log: (message: string) => void,
+  ) {
+    this.kind = local.kind;
+    this.builder = this.routedBuilder();
+    this.workload = this.routedWorkload();
+    this.volume = this.routedVolume();
+  }
+
+  /** The ports of a cluster (connected once, again when its credentials change). */
+  async portsOf(clusterId: string | null): Promise<RuntimePorts> {
+    if (clusterId === null || clusterId === (await this.directory.localClusterId())) return this.local;
+    const cluster = (await this.directory.clusters()).find((c) => c.id === clusterId);
+    if (!cluster) throw new Error(`cluster ${clusterId} does not exist`);
+    const known = this.connected.get(clusterId);
+    if (known && known.version === cluster.version) return known.ports;
+    if (known) await known.ports.workload.close().catch(() => undefined);
+    const ports = this.connect(cluster);
+    this.connected.set(clusterId, { version: cluster.version, ports });
+    return ports;
+  }
+
+  async portsFor(instanceId: string): Promise<RuntimePorts> {
+    return this.portsOf(await this.directory.clusterOf(instanceId));
+  }
+
+  /** Every cluster's ports that can be reached; one that cannot is said in the log and left out. */
+  async all(): Promise<RuntimePorts[]> {
+    const local = await this.directory.localClusterId();
+    const all: RuntimePorts[] = [this.local];
+    for (const cluster of await this.directory.clusters()) {
+      if (cluster.id === local) continue;
+      try {
+        all.push(await this.portsOf(cluster.id));
+      } catch (error) {
+        this.log(`cluster ${cluster.id}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    return all;
+  }
+
+  private routedBuilder(): ImageBuilder {
+    return {
+      ping: () => this.local.builder.ping(),
+      build: async (request: BuildRequest): Promise<BuiltArtifact> => (await this.portsFor(request.instanceId)).builder.build(request),
+      pruneArtifacts: async (instanceId: string, keep: readonly string[]) => (await this.portsFor(instanceId)).builder.pruneArtifacts(instanceId, keep),
+      adopt: (artifact: string) => this.local.builder.adopt(artifact),
+    };
+  }
+
+  private routedWorkload(): Workload {
+    const on = async (instanceId: string) => (await this.portsFor(instanceId)).workload;
+    return {
+      ping: async () => {
+        await this.local.workload.ping();
+        for (const ports of (await this.all()).slice(1)) {
+          await ports.workload.ping().catch((error: unknown) => this.log(`cluster ping: ${error instanceof Error ? error.message : String(error)}`));
+        }
+      },
+      replace: async (spec: InstanceSpec) => (await on(spec.instanceId)).replace(spec),
+      start: async (id: string) => (await on(id)).start(id),
+      stop: async (id: string) => (await on(id)).stop(id),
+      restart: async (id: string) => (await on(id)).restart(id),
+      updateLimits: async (id: string, limits: ResourceLimits) => (await on(id)).updateLimits(id, limits),
+      observe: async (id: string) => (await on(id)).observe(id),
+      remove: async (id: string) => (await on(id)).remove(id),
+      follow: async (id: string, since: string | null, onLine: (line: OutputLine) => void, signal: AbortSignal) =>
+        (await on(id)).follow(id, since, onLine, signal),
+      readFile: async (id: string, name: string, maxBytes: number) => (await on(id)).readFile(id, name, maxBytes),
+      list: async () => [...new Set((await Promise.all((await this.all()).map((ports) => ports.workload.list()))).flat())],
+      // Every cluster's changes; ends (to be called again, with the clusters of then) when any watch ends.
+      watch: async (onChange: (id: string) => void, signal: AbortSignal) => {
+        const controller = new AbortController();
+        const stop = () => controller.abort();
+        signal.addEventListener('abort', stop, { once: true });
+        try {
+          await Promise.race((await this.all()).map((ports) => ports.workload.watch(onChange, AbortSignal.any([signal, controller.signal]))));
+        } finally {
+          signal.removeEventListener('abort', stop);
+          controller.abort();
+        }
+      },
+      close: async () => {
+        for (const { ports } of this.connected.values()) await ports.workload.close().catch(() => undefined);
+        await this.local.workload.close();
+      },
+    };
+  }
+
+  private routedVolume(): InstanceVolume {
+    const on = async (instanceId: string) => (await this.portsFor(instanceId)).volume;
+    return {
+      clearSessions: async (id: string) => (await on(id)).clearSessions(id),
+      exportSessions: async <T>(id: string, consume: (tar: Readable) => Promise<T>) => (await on(id)).exportSessions(id, consume),
+      importSessions: async (id: string, tar: Readable) => (await on(id)).importSessions(id, tar),
+      remove: async (id: string) => (await on(id)).remove(id),
+      diskUsage: async () => {
+        const usage = new Map<string, number>();
+        for (const ports of await this.all()) {
+          try {
+            for (const [id, bytes] of await ports.volume.diskUsage()) usage.set(id, bytes);
+          } catch (error) {
+            this.log(`disk usage: ${error instanceof Error ? error.message : String(error)}`);
+          }
+        }
+        return usage;
+      },
+    };
+  }
+}
