@@ -11,6 +11,7 @@ import {
   notFound,
   planDrain,
 } from '@zapdeploy/domain';
+import { withIntent } from '../infrastructure/intent.js';
 import type { AdminActor } from './admin-actor.js';
 import { auditSnapshot, storedProbeError } from './cluster.mapper.js';
 
@@ -187,23 +188,8 @@ export class ClusterService {
     return { actorId: actor.userId, ip: actor.ip, requestId: actor.requestId };
   }
 
-  /** One transaction; messages it announces go to the outbox in it and, once committed, are published at once too. */
-  private async withIntent<T>(work: (tx: Db, announce: (message: OutboxMessage) => Promise<void>) => Promise<T>): Promise<T> {
-    const committed: OutboxMessage[] = [];
-    const result = await this.deps.db.transaction((tx) =>
-      work(tx, async (message) => {
-        await this.deps.outbox.add(message, tx);
-        committed.push(message);
-      }),
-    );
-    for (const message of committed) {
-      void this.deps
-        .publishNow(message)
-        .catch((error: unknown) =>
-          this.deps.log(`publish of ${message.name} failed (the outbox relay will retry): ${error instanceof Error ? error.message : String(error)}`),
-        );
-    }
-    return result;
+  private withIntent<T>(work: (tx: Db, announce: (message: OutboxMessage) => Promise<void>) => Promise<T>): Promise<T> {
+    return withIntent(this.deps, work);
   }
 }
 

@@ -27,6 +27,7 @@ import {
 import { normalizeRepoUrl } from '@zapdeploy/github';
 import type { SessionArchiveStore } from '@zapdeploy/infra';
 import type { Principal } from '../http/request-context.js';
+import { withIntent } from '../infrastructure/intent.js';
 import { toDeploymentDto, toInstanceDto } from './instance.mapper.js';
 
 export type InstanceServiceDeps = {
@@ -123,26 +124,8 @@ export class InstanceService {
     });
   }
 
-  /**
-   * Runs a write in one transaction; messages it announces go to the outbox in that transaction and, once
-   * committed, are also published at once so that workers react without waiting for the relay.
-   */
-  private async withIntent<T>(work: (tx: Db, announce: (message: OutboxMessage) => Promise<void>) => Promise<T>): Promise<T> {
-    const committed: OutboxMessage[] = [];
-    const result = await this.deps.db.transaction((tx) =>
-      work(tx, async (message) => {
-        await this.deps.outbox.add(message, tx);
-        committed.push(message);
-      }),
-    );
-    for (const message of committed) {
-      void this.deps
-        .publishNow(message)
-        .catch((error: unknown) =>
-          this.deps.log?.(`publish of ${message.name} failed (the outbox relay will retry): ${error instanceof Error ? error.message : String(error)}`),
-        );
-    }
-    return result;
+  private withIntent<T>(work: (tx: Db, announce: (message: OutboxMessage) => Promise<void>) => Promise<T>): Promise<T> {
+    return withIntent(this.deps, work);
   }
 
   async list(principal: Principal, query: { cursor?: string; limit: number }) {
