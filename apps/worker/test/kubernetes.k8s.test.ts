@@ -132,6 +132,9 @@ describe('a bot on Kubernetes, through the platform', () => {
     const alive = new Map<string, string>(); // uid → name: pods that exist and whose deletion was not yet seen
     let most = 0;
     const seen: string[] = [];
+    const uids = new Set<string>();
+    let ended: unknown = null; // the watch must sample the whole burst: an early end fails the test
+    let sampling = true;
     const watch = await new Watch(kube.config).watch(
       `/api/v1/namespaces/${namespace}/pods`,
       { labelSelector: selector(id) },
@@ -139,27 +142,38 @@ describe('a bot on Kubernetes, through the platform', () => {
         const uid = pod.metadata?.uid ?? '';
         if (type === 'DELETED') alive.delete(uid);
         else if (type === 'ADDED' || type === 'MODIFIED') alive.set(uid, pod.metadata?.name ?? '');
+        if (uid) uids.add(uid);
         most = Math.max(most, alive.size);
         seen.push(`${type} ${pod.metadata?.name} ${uid.slice(0, 8)} ${pod.status?.phase}${pod.metadata?.deletionTimestamp ? ' terminating' : ''}`);
       },
-      () => undefined,
+      (error: unknown) => {
+        if (sampling) ended = error ?? 'ended';
+      },
     );
+    const statuses: number[] = [];
     try {
       const before = (await owner.client.get(`/api/v1/instances/${id}`)).body as unknown as { currentDeployment: { number: number } };
-      const calls = [
+      const send = async (calls: (() => Promise<{ status: number }>)[]) => {
+        for (const call of calls) {
+          statuses.push((await call()).status);
+          await new Promise((resolve) => setTimeout(resolve, 500));
+        }
+      };
+      const first = new Set(uids);
+      await send([
         () => owner.client.post(`/api/v1/instances/${id}/redeploy`),
         () => owner.client.post(`/api/v1/instances/${id}/restart`),
         () => owner.client.patch(`/api/v1/instances/${id}`, { env: { BURST: '1' } }),
-        () => owner.client.post(`/api/v1/instances/${id}/redeploy`),
+      ]);
+      // The second wave lands while the worker brings up a new pod (its changes must wait for it, not race it).
+      await expect.poll(() => [...uids].some((uid) => !first.has(uid)), { timeout: 120_000, interval: 100 }).toBe(true);
+      await send([
         () => owner.client.patch(`/api/v1/instances/${id}`, { planId: 'plan_bot_plus' }),
         () => owner.client.post(`/api/v1/instances/${id}/restart`),
+        () => owner.client.post(`/api/v1/instances/${id}/redeploy`),
+        () => owner.client.post(`/api/v1/instances/${id}/restart`),
         () => owner.client.patch(`/api/v1/instances/${id}`, { env: { BURST: '2' } }),
-      ];
-      const statuses: number[] = [];
-      for (const call of calls) {
-        statuses.push((await call()).status);
-        await new Promise((resolve) => setTimeout(resolve, 700));
-      }
+      ]);
       // Each was accepted, or refused because another change is under way (never a server error).
       expect(
         statuses.every((s) => s < 500),
@@ -182,10 +196,14 @@ describe('a bot on Kubernetes, through the platform', () => {
       const secret = await kube.core.readNamespacedSecret({ namespace, name: k8sNames.secret(id) });
       expect(Buffer.from(secret.data?.BURST ?? '', 'base64').toString()).toBe('2');
     } finally {
+      sampling = false;
       watch.abort();
     }
-    expect(seen.length).toBeGreaterThan(0);
+    expect(ended, seen.join('\n')).toBeNull();
+    // The burst recreated the pod several times (redeploys, restarts, env and plan changes), one at a time.
+    expect(uids.size, seen.join('\n')).toBeGreaterThanOrEqual(3);
     expect(most, seen.join('\n')).toBeLessThanOrEqual(1);
+    console.info(`burst: ${uids.size} pods, ${seen.length} events, at most ${most} alive at once; API statuses ${statuses.join(' ')}`);
   });
 
   it('refuses a privileged pod and a root pod in the tenant namespace (Pod Security admission)', async () => {
