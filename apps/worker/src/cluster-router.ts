@@ -138,7 +138,7 @@ export class ClusterRouter implements RuntimePorts {
     return {
       clearSessions: async (id: string) => (await on(id)).clearSessions(id),
       exportSessions: async <T>(id: string, consume: (tar: Readable) => Promise<T>) => (await on(id)).exportSessions(id, consume),
-      importSessions: async (id: string, tar: Readable) => (await on(id)).importSessions(id, tar),
+      importSessions: async (id: string, tar: Readable, diskMb?: number) => (await on(id)).importSessions(id, tar, diskMb),
       remove: async (id: string) => (await on(id)).remove(id),
       diskUsage: async () => {
         const usage = new Map<string, number>();

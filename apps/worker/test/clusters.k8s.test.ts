@@ -205,6 +205,23 @@ async function moveKeepingSession(bot: { id: string; session: string }, from: ke
   // One session all along: never a new one after the first.
   expect((await logLines(bot.id)).filter((l) => / new$/.test(l))).toEqual([`session ${bot.session} new`]);
   await expectNothingLeft(bot.id, from);
+  if (to !== 'local') await expectClaimOfPlan(to === 'a' ? mvA : mvB, bot.id);
+}
+
+/** The data claim on the cluster is the size of the instance's plan's disk (also when a move created it). */
+async function expectClaimOfPlan(cluster: TestCluster, instanceId: string): Promise<void> {
+  const [row] = await api.platform.database.db
+    .select({ diskMb: tables.plans.diskMb })
+    .from(tables.instances)
+    .innerJoin(tables.plans, eq(tables.plans.id, tables.instances.planId))
+    .where(eq(tables.instances.id, instanceId));
+  const claims = await kube(cluster).core.listPersistentVolumeClaimForAllNamespaces({ labelSelector: `zapdeploy.io/instance=${instanceId}` });
+  // The API server writes quantities in its own unit (2048Mi comes back as 2Gi).
+  const mebibytes = (quantity: string | undefined) => {
+    const [, amount, unit] = /^(\d+)(Mi|Gi)$/.exec(quantity ?? '') ?? [];
+    return amount && unit ? Number(amount) * (unit === 'Gi' ? 1024 : 1) : quantity;
+  };
+  expect(claims.items.map((claim) => mebibytes(claim.spec?.resources?.requests?.storage))).toEqual([row?.diskMb]);
 }
 
 async function expectNothingLeft(instanceId: string, on: keyof typeof ids): Promise<void> {
@@ -226,6 +243,7 @@ describe('many clusters: Docker here and two Kubernetes clusters', () => {
     expect(await runningOnKube(mvA, bots.first.id)).toBe(true);
     const objects = (await kubeObjects(mvA, bots.first.id)).map((o) => o.kind).sort();
     expect(objects).toEqual(['PersistentVolumeClaim', 'Pod', 'Secret', 'StatefulSet']);
+    await expectClaimOfPlan(mvA, bots.first.id);
     // Nothing of it on the cordoned ones.
     expect(await leftOnDocker(bots.first.id)).toEqual({ containers: 0, volumes: 0 });
     expect(await kubeObjects(mvB, bots.first.id)).toEqual([]);
