@@ -27,6 +27,7 @@ let mvB: TestCluster;
 const ids = { local: '', a: '', b: '' };
 /** Instances that live across tests: `first` is placed on mv-a, `second` on Docker. */
 const bots = { first: { id: '', session: '' }, second: { id: '', session: '' } };
+const created: string[] = [];
 
 beforeAll(async () => {
   [mvA, mvB] = await Promise.all([ensureCluster('mv-a'), ensureCluster('mv-b')]);
@@ -50,7 +51,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await api?.close();
   await git?.stop();
-  // The harness removes bots through the worker's runtime after the database is gone: those on the clusters stay.
+  // The harness removed every bot from the cluster it was on: nothing of them stays on Docker.
+  for (const id of created) expect(await leftOnDocker(id)).toEqual({ containers: 0, volumes: 0 });
+  for (const cluster of [mvA, mvB]) if (cluster) for (const id of created) expect(await runningOnKube(cluster, id)).toBe(false);
+  // Their namespaces (and anything a failed run left) go too.
   await Promise.all([mvA && removeTenants(mvA), mvB && removeTenants(mvB)]);
 }, 300_000);
 
@@ -74,6 +78,7 @@ async function createBot(name: string): Promise<string> {
   const repoUrl = await git.commit(`${name}-${Date.now()}`, fixtures.sessionBot);
   const response = await owner.post('/api/v1/instances', { name, repoUrl, planId: 'plan_bot' });
   expect(response.status, response.text).toBe(201);
+  created.push(response.body.id as string);
   return response.body.id as string;
 }
 
