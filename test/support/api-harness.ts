@@ -113,8 +113,12 @@ export async function startTestApi(options: HarnessOptions): Promise<TestApi> {
     stopAll = async (keepBots) => {
       // Leave nothing running on the machine: remove every instance this test created from the runtime.
       const ids = (await running.infrastructure.database.db.select({ id: tables.instances.id }).from(tables.instances)).map((row) => row.id);
+      // Each bot's cluster is read now: the worker's runtime routes by the database, which closes with the platform.
+      const placed = keepBots
+        ? []
+        : await Promise.all(ids.map(async (id) => ({ id, ports: await running.worker.runtime.portsFor(id).catch(() => undefined) })));
       await running.stop();
-      if (!keepBots) for (const id of ids) await removeInstance(running.worker.runtime, id).catch(() => undefined);
+      for (const { id, ports } of placed) if (ports) await removeInstance(ports, id).catch(() => undefined);
     };
   } else if (paymentsOption) {
     // The payments service shares the API's infrastructure (embedded PGlite has one connection).

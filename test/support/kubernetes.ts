@@ -24,8 +24,16 @@ export async function ensureCluster(name: string): Promise<TestCluster> {
   return { name, kubeconfigPath, kubeconfig: await readFile(kubeconfigPath, 'utf8') };
 }
 
+/** The kubectl that scripts/k8s/build.sh built (in its cache, by the Kubernetes version of scripts/k8s/src/go.mod). */
+async function kubectlBinary(): Promise<string> {
+  const goMod = await readFile(path.join(root, 'scripts/k8s/src/go.mod'), 'utf8');
+  const version = /^\s*k8s\.io\/kubernetes v(\S+)/m.exec(goMod)?.[1];
+  if (!version) throw new Error('scripts/k8s/src/go.mod names no k8s.io/kubernetes version');
+  return path.join(process.env.ZAPDEPLOY_K8S_CACHE ?? '/var/cache/zapdeploy-k8s', version, 'bin/kubectl');
+}
+
 export async function kubectl(cluster: TestCluster, args: readonly string[], input?: string): Promise<string> {
-  const child = run(path.join(root, 'scripts/k8s/kubectl.sh'), ['--kubeconfig', cluster.kubeconfigPath, ...args], { maxBuffer: 16 * 1024 * 1024 });
+  const child = run(await kubectlBinary(), ['--kubeconfig', cluster.kubeconfigPath, ...args], { maxBuffer: 16 * 1024 * 1024 });
   if (input !== undefined) child.child.stdin?.end(input);
   return (await child).stdout;
 }

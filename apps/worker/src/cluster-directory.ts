@@ -22,8 +22,8 @@ export class DbClusterDirectory implements ClusterDirectory {
     return this.localId;
   }
 
-  clusters(): Promise<readonly ClusterConnection[]> {
-    if (!this.cached || Date.now() - this.cached.at > this.ttlMs) {
+  clusters(options: { fresh?: boolean } = {}): Promise<readonly ClusterConnection[]> {
+    if (options.fresh || !this.cached || Date.now() - this.cached.at > this.ttlMs) {
       const clusters = this.read();
       this.cached = { at: Date.now(), clusters };
       clusters.catch(() => {

@@ -17,8 +17,11 @@ export type ClusterDirectory = {
   clusterOf(instanceId: string): Promise<string | null>;
   /** The local cluster's id (the runtime this worker was started with), null until it exists. */
   localClusterId(): Promise<string | null>;
-  /** Every cluster with what it takes to connect (credentials decrypted); `version` changes when they do. */
-  clusters(): Promise<readonly ClusterConnection[]>;
+  /**
+   * Every cluster with what it takes to connect (credentials decrypted); `version` changes when they do. May be a few
+   * seconds old; `fresh` reads them now.
+   */
+  clusters(options?: { fresh?: boolean }): Promise<readonly ClusterConnection[]>;
 };
 
 export type ClusterConnection = {
@@ -56,7 +59,9 @@ export class ClusterRouter implements RuntimePorts {
   /** The ports of a cluster (connected once, again when its credentials change). */
   async portsOf(clusterId: string | null): Promise<RuntimePorts> {
     if (clusterId === null || clusterId === (await this.directory.localClusterId())) return this.local;
-    const cluster = (await this.directory.clusters()).find((c) => c.id === clusterId);
+    // A cluster added moments ago (an instance just placed on it) may not be in the list read a few seconds ago.
+    const cluster =
+      (await this.directory.clusters()).find((c) => c.id === clusterId) ?? (await this.directory.clusters({ fresh: true })).find((c) => c.id === clusterId);
     if (!cluster) throw new Error(`cluster ${clusterId} does not exist`);
     const known = this.connected.get(clusterId);
     if (known && known.version === cluster.version) return known.ports;
@@ -138,7 +143,7 @@ export class ClusterRouter implements RuntimePorts {
     return {
       clearSessions: async (id: string) => (await on(id)).clearSessions(id),
       exportSessions: async <T>(id: string, consume: (tar: Readable) => Promise<T>) => (await on(id)).exportSessions(id, consume),
-      importSessions: async (id: string, tar: Readable) => (await on(id)).importSessions(id, tar),
+      importSessions: async (id: string, tar: Readable, diskMb?: number) => (await on(id)).importSessions(id, tar, diskMb),
       remove: async (id: string) => (await on(id)).remove(id),
       diskUsage: async () => {
         const usage = new Map<string, number>();

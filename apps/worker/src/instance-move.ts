@@ -25,7 +25,8 @@ export async function moveInstance(deps: MoveDeps, item: WorkItem, lease: Lease,
   const target: RuntimePorts = fencedPorts(await router.portsOf(targetId), signal);
   await followers.stop(item.id);
   await source.workload.stop(item.id);
-  await source.volume.exportSessions(item.id, (tar) => target.volume.importSessions(item.id, tar));
+  // The plan's disk: a volume the target creates for the sessions is the one the bot runs with there.
+  await source.volume.exportSessions(item.id, (tar) => target.volume.importSessions(item.id, tar, item.plan.diskMb));
   const deployment = item.deployment;
   if (deployment?.image) {
     const adopted = await target.builder.adopt(deployment.image);

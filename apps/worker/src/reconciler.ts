@@ -318,7 +318,7 @@ export class Reconciler {
           const tar = createGunzip();
           // Its failure destroys `tar`, so importSessions rejects with it below: reported there, once.
           pipeline(archives.read(transfer.id), tar).catch(() => undefined);
-          await runtime.volume.importSessions(instanceId, tar);
+          await runtime.volume.importSessions(instanceId, tar, item.plan.diskMb);
           await sessions.done(transfer.id);
           await archives.remove(transfer.id);
           restored = true;

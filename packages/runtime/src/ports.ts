@@ -67,8 +67,12 @@ export interface InstanceVolume {
    * returns; undefined when there are none.
    */
   exportSessions<T>(instanceId: string, consume: (tar: Readable) => Promise<T>): Promise<T | undefined>;
-  /** Replaces the session folders with a checked archive (normalizeSessionArchive's output); the bot must be stopped. */
-  importSessions(instanceId: string, tar: Readable): Promise<void>;
+  /**
+   * Replaces the session folders with a checked archive (normalizeSessionArchive's output); the bot must be stopped.
+   * `diskMb` (the plan's disk) sizes the volume when this creates it (a move to an engine whose volumes have a size);
+   * engines that size nothing ignore it.
+   */
+  importSessions(instanceId: string, tar: Readable, diskMb?: number): Promise<void>;
   /** Bytes each instance uses on disk (its volume, plus what the bot wrote outside it where the engine can tell). */
   diskUsage(): Promise<Map<string, number>>;
   /** Deletes the volume and everything on it. */

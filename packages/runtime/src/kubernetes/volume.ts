@@ -55,8 +55,8 @@ export class KubernetesVolume implements InstanceVolume {
     return this.withHelper(instanceId, read);
   }
 
-  async importSessions(instanceId: string, tar: Readable): Promise<void> {
-    await this.withHelper(instanceId, async (namespace, pod, container) => {
+  async importSessions(instanceId: string, tar: Readable, diskMb?: number): Promise<void> {
+    const work = async (namespace: string, pod: string, container: string) => {
       const cleared = await this.kube.run(namespace, pod, container, ['rm', '-rf', `${DATA_DIR}/${SESSIONS}`]);
       if (!cleared.ok) throw new Error(`replacing the sessions of ${instanceId}: ${cleared.stderr || cleared.message}`);
       let failure: Error | undefined;
@@ -67,7 +67,9 @@ export class KubernetesVolume implements InstanceVolume {
       if (failure) throw failure;
       if (!result.ok) throw new Error(`writing the sessions of ${instanceId}: ${result.stderr || result.message}`);
       await this.measure(instanceId, namespace, pod, container);
-    });
+    };
+    // A claim made here (the instance moved in) gets the plan’s size; `replace` later finds it and leaves it so.
+    await this.withHelper(instanceId, work, diskMb);
   }
 
   /**
@@ -129,11 +131,14 @@ export class KubernetesVolume implements InstanceVolume {
     return running && !pod?.metadata?.deletionTimestamp ? { namespace, pod: k8sNames.pod(instanceId) } : undefined;
   }
 
-  /** Runs `work` in a helper pod that mounts the claim (created with the tenant and claim if missing), then removes it. */
-  private async withHelper<T>(instanceId: string, work: (namespace: string, pod: string, container: string) => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` in a helper pod that mounts the claim (created with the tenant and claim if missing, of `diskMb` when
+   * given), then removes it.
+   */
+  private async withHelper<T>(instanceId: string, work: (namespace: string, pod: string, container: string) => Promise<T>, diskMb?: number): Promise<T> {
     const { tenant, namespace } = await this.workload.namespaceOf(instanceId);
     await this.workload.ensureTenant(tenant);
-    await this.workload.ensureClaim(tenant, instanceId);
+    await this.workload.ensureClaim(tenant, instanceId, diskMb);
     const name = k8sNames.helper(instanceId);
     await this.kube.ignoreMissing(() => this.kube.core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0 }));
     await this.kube.waitPodGone(namespace, name, 60_000);
