@@ -17,7 +17,8 @@ fi
 mkdir -p /var/log
 echo "docker: starting dockerd"
 # Small per-instance networks: every bot gets its own bridge, so the default pools (~30 networks) would run out.
-nohup dockerd --log-level=warn --default-address-pool base=10.210.0.0/16,size=28 >/var/log/zapdeploy-dockerd.log 2>&1 &
+# Its own session: killing the job that started it (a test runner's process group) must not take the engine down.
+setsid nohup dockerd --log-level=warn --default-address-pool base=10.210.0.0/16,size=28 >>/var/log/zapdeploy-dockerd.log 2>&1 </dev/null &
 for _ in $(seq 1 120); do
   if engine_up; then echo "docker: engine $(docker version --format '{{.Server.Version}}') is up"; exit 0; fi
   sleep 0.5
