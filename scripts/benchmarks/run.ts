@@ -1,6 +1,6 @@
 // `npm run bench`: the platform against floors measured in the same run, as ratios. Writes
 // scripts/benchmarks/RESULTS.md. Needs what `npm test` needs (services, Docker, base images, Chromium,
-// the built dashboard).
+// the built dashboard, the test clusters' binaries).
 
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,7 @@ import { startTestApi } from '../../test/support/api-harness.js';
 import { HOST_CA_FILE } from '../../test/support/docker.js';
 import { TestClient } from '../../test/support/http-client.js';
 import { dockerBuildAndRun, dockerStart } from './docker-floor.js';
+import { kubernetesBenchmarks } from './kubernetes.js';
 import { loadBenchmarks } from './load.js';
 import { median, percentile, timed, until } from './stats.js';
 
@@ -219,6 +220,9 @@ try {
 
 // 5. The control plane under load (its own API, no worker).
 for (const row of await loadBenchmarks()) rows.push({ ...row, floor: '—', ratio: '—' });
+
+// 6. Deploy and resume on a real Kubernetes cluster, against floors on the same cluster.
+rows.push(...(await kubernetesBenchmarks()));
 
 const table = [
   `Measured ${new Date().toISOString()} on this machine (2 cores); medians.`,
