@@ -65,7 +65,7 @@ export class ClusterRouter implements RuntimePorts {
     if (!cluster) throw new Error(`cluster ${clusterId} does not exist`);
     const known = this.connected.get(clusterId);
     if (known && known.version === cluster.version) return known.ports;
-    if (known) await known.ports.workload.close().catch(() => undefined);
+    if (known) await known.ports.workload.close().catch((error: unknown) => this.log(`cluster ${clusterId}: closing its old connection: ${String(error)}`));
     const ports = this.connect(cluster);
     this.connected.set(clusterId, { version: cluster.version, ports });
     return ports;
@@ -132,7 +132,8 @@ export class ClusterRouter implements RuntimePorts {
         }
       },
       close: async () => {
-        for (const { ports } of this.connected.values()) await ports.workload.close().catch(() => undefined);
+        for (const [id, { ports }] of this.connected)
+          await ports.workload.close().catch((error: unknown) => this.log(`cluster ${id}: closing: ${String(error)}`));
         await this.local.workload.close();
       },
     };

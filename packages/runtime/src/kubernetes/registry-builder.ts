@@ -68,6 +68,7 @@ export class RegistryImageBuilder implements ImageBuilder {
         await this.docker
           .getImage(ref)
           .remove()
+          // Only this host's copy of a pushed tag; one in use by a running build stays until the next prune.
           .catch(() => undefined);
     }
     await this.pruneRegistry(registry, instanceId, keep);

@@ -43,7 +43,7 @@ export class KubernetesVolume implements InstanceVolume {
       const result = await this.kube.run(namespace, pod, container, ['tar', '-c', '-C', DATA_DIR, SESSIONS], { stdout: tar });
       if (!result.ok) {
         tar.destroy(new Error(`reading the sessions of ${instanceId}: ${result.stderr || result.message}`));
-        await consumed.catch(() => undefined);
+        await consumed.catch(() => undefined); // it fails with the error destroyed into it, thrown just below
         throw new Error(`reading the sessions of ${instanceId}: ${result.stderr || result.message}`);
       }
       tar.end();
@@ -89,6 +89,7 @@ export class KubernetesVolume implements InstanceVolume {
     for (const pod of pods.items) {
       const instanceId = pod.metadata?.labels?.[K8S_LABELS.instance];
       if (!instanceId || !pod.metadata?.namespace || !pod.metadata.name) continue;
+      // A pod that stops while it is measured keeps the figure last kept on its claim.
       const bytes = await this.measure(instanceId, pod.metadata.namespace, pod.metadata.name, BOT_CONTAINER).catch(() => undefined);
       if (bytes !== undefined) usage.set(instanceId, bytes);
     }
@@ -148,6 +149,7 @@ export class KubernetesVolume implements InstanceVolume {
       return await work(namespace, name, 'helper');
     } finally {
       await this.kube.ignoreMissing(() => this.kube.core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0 }));
+      // Deleted without grace; one still there is deleted first by the next helper of this instance.
       await this.kube.waitPodGone(namespace, name, 60_000).catch(() => undefined);
     }
   }

@@ -254,6 +254,7 @@ export class KubernetesWorkload implements Workload {
       if (!result.ok || size > maxBytes) return undefined;
       return Buffer.concat(chunks);
     } catch {
+      // The pod is gone or restarting: as Docker's readFile of a missing file, nothing to read (the caller asks again).
       return undefined;
     }
   }
