@@ -1,5 +1,3 @@
-const prepared = await prepareFloorSource(repoUrl, path.join(work, 'src'), HOST_CA_FILE);
-
 // `npm run bench`, section 6: deploy and resume on a real Kubernetes cluster (scripts/k8s/cluster.sh), against
 // floors measured in the same run on the same cluster: a plain `docker build` + `docker push` + a pod of the image
 // until its first line, and a StatefulSet scaled 0 → 1 until its pod runs.
@@ -9,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { Log, PatchStrategy, setHeaderOptions, type V1Pod, type V1StatefulSet } from '@kubernetes/client-node';
+import { prepareSource } from '@zapdeploy/builder';
 import { discoverRegistry, KubeClient } from '@zapdeploy/runtime/kubernetes';
 import Docker from 'dockerode';
 import tar from 'tar-fs';
@@ -18,7 +17,6 @@ import { startTestApi } from '../../test/support/api-harness.js';
 import { HOST_CA_FILE } from '../../test/support/docker.js';
 import { TestClient } from '../../test/support/http-client.js';
 import { ensureCluster } from '../../test/support/kubernetes.js';
-import { prepareFloorSource } from './docker-floor.js';
 import { median, timed, until } from './stats.js';
 
 export type KubernetesRow = { name: string; platform: string; floor: string; ratio: string; goal: string; ok: boolean };
