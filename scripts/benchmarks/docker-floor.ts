@@ -13,19 +13,7 @@ export async function dockerBuildAndRun(repoUrl: string, firstLine: RegExp, caFi
   const work = await mkdtemp(path.join(tmpdir(), 'zapdeploy-floor-'));
   const tag = `zapdeploy-floor:${Date.now()}`;
   try {
-    const prepared = await prepareSource({
-      repoUrl,
-      branch: null,
-      rootDir: '',
-      workDir: path.join(work, 'src'),
-      allowPrivateHosts: true,
-      timeoutMs: 60_000,
-      maxBytes: 1e8,
-      caFile,
-      nodeImage: 'node:24-slim',
-      pythonImage: 'python:3.11-slim',
-      allowedRegistries: [],
-    });
+    const prepared = await prepareFloorSource(repoUrl, path.join(work, 'src'), caFile);
     const start = performance.now();
     const stream = await docker.buildImage(tar.pack(prepared.contextDir) as unknown as NodeJS.ReadableStream, {
       t: tag,
@@ -47,6 +35,23 @@ export async function dockerBuildAndRun(repoUrl: string, firstLine: RegExp, caFi
       .catch(() => undefined);
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/** A floor's source: the repository cloned and prepared as the platform would, before the clock starts. */
+export function prepareFloorSource(repoUrl: string, workDir: string, caFile: string) {
+  return prepareSource({
+    repoUrl,
+    branch: null,
+    rootDir: '',
+    workDir,
+    allowPrivateHosts: true,
+    timeoutMs: 60_000,
+    maxBytes: 1e8,
+    caFile,
+    nodeImage: 'node:24-slim',
+    pythonImage: 'python:3.11-slim',
+    allowedRegistries: [],
+  });
 }
 
 /** The floor for resume: `docker start` of a stopped container of the same image until it runs. */

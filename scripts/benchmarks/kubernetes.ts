@@ -7,7 +7,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { Log, PatchStrategy, setHeaderOptions, type V1Pod, type V1StatefulSet } from '@kubernetes/client-node';
-import { prepareSource } from '@zapdeploy/builder';
 import { discoverRegistry, KubeClient } from '@zapdeploy/runtime/kubernetes';
 import Docker from 'dockerode';
 import tar from 'tar-fs';
@@ -17,6 +16,7 @@ import { startTestApi } from '../../test/support/api-harness.js';
 import { HOST_CA_FILE } from '../../test/support/docker.js';
 import { TestClient } from '../../test/support/http-client.js';
 import { ensureCluster } from '../../test/support/kubernetes.js';
+import { prepareFloorSource } from './docker-floor.js';
 import { median, timed, until } from './stats.js';
 
 export type KubernetesRow = { name: string; platform: string; floor: string; ratio: string; goal: string; ok: boolean };
@@ -119,19 +119,7 @@ async function buildPushAndRun(kube: KubeClient, registry: string, repoUrl: stri
   const tag = `${Date.now()}`;
   const name = `floor-${n}`;
   try {
-    const prepared = await prepareSource({
-      repoUrl,
-      branch: null,
-      rootDir: '',
-      workDir: path.join(work, 'src'),
-      allowPrivateHosts: true,
-      timeoutMs: 60_000,
-      maxBytes: 1e8,
-      caFile: HOST_CA_FILE,
-      nodeImage: 'node:24-slim',
-      pythonImage: 'python:3.11-slim',
-      allowedRegistries: [],
-    });
+    const prepared = await prepareFloorSource(repoUrl, path.join(work, 'src'), HOST_CA_FILE);
     const start = performance.now();
     const build = await docker.buildImage(tar.pack(prepared.contextDir) as unknown as NodeJS.ReadableStream, {
       t: `${repo}:${tag}`,
