@@ -17,6 +17,10 @@ export const users = pgTable(
     isAnonymous: boolean('is_anonymous').notNull().default(false),
     adminFlags: text('admin_flags').array().notNull().default(sql`'{}'::text[]`),
     suspendedAt: timestamp('suspended_at', { withTimezone: true, mode: 'date' }),
+    /** Why an operator suspended the account (shown to operators; the user sees "conta suspensa"). */
+    suspendedReason: text('suspended_reason'),
+    /** An operator's cap on the user's live instances (null: the platform's default). */
+    maxInstances: integer('max_instances'),
     /** The user's last authenticated request (kept to the hour); idle guests expire from it. */
     lastActiveAt: timestamp('last_active_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     createdAt: createdAt(),
@@ -182,6 +186,8 @@ export const instances = pgTable(
     sessionResets: integer('session_resets').notNull().default(0),
     sessionResetsApplied: integer('session_resets_applied').notNull().default(0),
     statusChangedAt: timestamp('status_changed_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    /** Paused because its owner's account was suspended (unsuspending resumes exactly these). */
+    pausedBySuspension: boolean('paused_by_suspension').notNull().default(false),
     /** Where the instance runs (null: not placed yet). */
     clusterId: text('cluster_id').references(() => clusters.id, { onDelete: 'restrict' }),
     /** Where an operator (or a drain) wants it moved; the worker moves it and clears this. */
@@ -453,6 +459,39 @@ export const adminAudit = pgTable(
     createdAt: createdAt(),
   },
   (table) => [index('admin_audit_actor_idx').on(table.actorId, table.createdAt), index('admin_audit_target_idx').on(table.targetType, table.targetId)],
+);
+
+/**
+ * What each cluster cost over time, for finance: a period opens when a cluster is added or its monthly cost changes,
+ * and closes at the next change or when the cluster is removed (kept after removal: past months stay right).
+ */
+export const clusterCostPeriods = pgTable(
+  'cluster_cost_periods',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    /** No foreign key: the period outlives a removed cluster. */
+    clusterId: text('cluster_id').notNull(),
+    clusterName: text('cluster_name').notNull(),
+    monthlyCostCents: integer('monthly_cost_cents').notNull(),
+    startedAt: timestamp('started_at', { withTimezone: true, mode: 'date' }).notNull(),
+    endedAt: timestamp('ended_at', { withTimezone: true, mode: 'date' }),
+  },
+  (table) => [index('cluster_cost_periods_cluster_idx').on(table.clusterId, table.startedAt)],
+);
+
+/** Infrastructure costs an operator enters for a month (domains, e-mail, backups…), BRL cents. */
+export const costLines = pgTable(
+  'cost_lines',
+  {
+    id: text('id').primaryKey(),
+    /** YYYY-MM */
+    month: text('month').notNull(),
+    label: text('label').notNull(),
+    amountCents: integer('amount_cents').notNull(),
+    createdBy: text('created_by'),
+    createdAt: createdAt(),
+  },
+  (table) => [index('cost_lines_month_idx').on(table.month)],
 );
 
 // --- Cross-cutting ---

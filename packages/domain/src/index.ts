@@ -28,7 +28,18 @@ export {
   MAX_DEV_INSTANCES_PER_USER,
 } from './instance-policy.js';
 export { checkPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, type PasswordProblem } from './password-policy.js';
-export { ALL_PERMISSIONS, hasPermission, PERMISSIONS, type Permission } from './permissions.js';
+export {
+  ADMIN_AREA_NAMES,
+  ADMIN_AREAS,
+  type AdminArea,
+  ALL_PERMISSIONS,
+  areaFlag,
+  areaOf,
+  areaRole,
+  hasPermission,
+  PERMISSIONS,
+  type Permission,
+} from './permissions.js';
 export { DEV_PLAN_SLUG, type Plan, type PlanTier } from './plans.js';
 export { type ContainerAction, containerAction, type Observation, statusOfRunning, type Wanted } from './runtime-status.js';
 export { assertScope, scopeCovers, TOKEN_MAX_DAYS, TOKEN_SCOPES, type TokenScope } from './token-scopes.js';

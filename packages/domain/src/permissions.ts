@@ -6,6 +6,7 @@ export const PERMISSIONS = [
   'instances.write',
   'users.read',
   'users.suspend',
+  'plans.read',
   'plans.write',
   'finance.read',
   'admins.manage',
@@ -19,4 +20,26 @@ export const ALL_PERMISSIONS = '*';
 /** Whether a set of granted permissions (from every role of a user) covers `wanted`. Nothing granted: no. */
 export function hasPermission(granted: readonly string[], wanted: Permission): boolean {
   return granted.includes(ALL_PERMISSIONS) || granted.includes(wanted);
+}
+
+/** The console's areas: each is a role (`area-<name>`, seeded) holding these permissions, behind the flag `admin.<name>`. */
+export const ADMIN_AREAS = {
+  clusters: ['clusters.read', 'clusters.write'],
+  users: ['users.read', 'users.suspend'],
+  instances: ['instances.read', 'instances.write'],
+  plans: ['plans.read', 'plans.write'],
+  finance: ['finance.read'],
+  admins: ['admins.manage', 'audit.read'],
+} as const satisfies Record<string, readonly Permission[]>;
+export type AdminArea = keyof typeof ADMIN_AREAS;
+export const ADMIN_AREA_NAMES = Object.keys(ADMIN_AREAS) as AdminArea[];
+
+/** The role that grants an area. */
+export const areaRole = (area: AdminArea): string => `area-${area}`;
+/** The feature flag that narrows an area. */
+export const areaFlag = (area: AdminArea): string => `admin.${area}`;
+
+/** The area a permission belongs to. */
+export function areaOf(permission: Permission): AdminArea | undefined {
+  return ADMIN_AREA_NAMES.find((area) => (ADMIN_AREAS[area] as readonly Permission[]).includes(permission));
 }
