@@ -1,4 +1,7 @@
 export * from './admin.js';
+export * from './admin-access.js';
+export * from './admin-money.js';
+export * from './admin-people.js';
 export * from './auth.js';
 export * from './billing.js';
 export * from './common.js';

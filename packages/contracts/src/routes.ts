@@ -8,6 +8,9 @@ import {
   UpdateClusterSchema,
   UpdatedClusterSchema,
 } from './admin.js';
+import { adminAccessRoutes } from './admin-access.js';
+import { adminMoneyRoutes } from './admin-money.js';
+import { adminPeopleRoutes } from './admin-people.js';
 import { CreatedTokenSchema, CreateTokenSchema, GuestResponseSchema, MeSchema, TokenListSchema } from './auth.js';
 import { CheckoutRequestSchema, CheckoutSchema, PaymentListSchema } from './billing.js';
 import { IdParamSchema } from './common.js';
@@ -563,6 +566,9 @@ export const routes = {
       422: { description: 'no_capacity' },
     },
   },
+  ...adminAccessRoutes,
+  ...adminPeopleRoutes,
+  ...adminMoneyRoutes,
 } as const satisfies Record<string, RouteDef>;
 
 export type RouteName = keyof typeof routes;
