@@ -1,4 +1,5 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { InMemoryProvider } from '@openfeature/server-sdk';
@@ -13,6 +14,15 @@ const subject = (roles: string[]) => ({ userId: `usr_${roles.join('_') || 'none'
 const logs: string[] = [];
 let shipped: OpenFeatureFlags;
 let scratch: string;
+
+/** A port nothing listens on (taken, then released). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
 
 async function openAreas(flags: OpenFeatureFlags, roles: string[]): Promise<string[]> {
   const open: string[] = [];
@@ -61,6 +71,18 @@ describe('flags that cannot be evaluated are off', () => {
       (line) => lines.push(line),
       'missing',
     );
+    try {
+      expect(await openAreas(flags, ['owner'])).toEqual([]);
+      expect(lines.join('\n')).toContain('every console area stays closed');
+    } finally {
+      await flags.close();
+    }
+  });
+
+  it('a flagd daemon that does not answer: every flag off, and the reason logged', async () => {
+    const lines: string[] = [];
+    const port = await closedPort();
+    const flags = await OpenFeatureFlags.open(flagdProviderFor({ source: 'flagd', host: '127.0.0.1', port, tls: false }), (line) => lines.push(line), 'flagd');
     try {
       expect(await openAreas(flags, ['owner'])).toEqual([]);
       expect(lines.join('\n')).toContain('every console area stays closed');

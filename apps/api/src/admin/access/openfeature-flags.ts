@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { FlagdProvider } from '@openfeature/flagd-provider';
-import { type Client, OpenFeature, type Provider } from '@openfeature/server-sdk';
+import { type Client, OpenFeature, type Provider, ProviderStatus } from '@openfeature/server-sdk';
 import type { FlagsConfig } from '../../config.js';
 import type { AdminFlags, FlagSubject } from './admin-flags.js';
 
@@ -18,7 +18,7 @@ export function describeFlagSource(config: FlagsConfig): string {
 /**
  * AdminFlags through OpenFeature. Each platform binds its provider to a domain of its own (several platforms may share
  * one process, as in tests), and evaluates with the context `{ targetingKey: userId, email, roles }`. Anything but a
- * successful `true` is off: an evaluation error, a missing flag, a provider not ready.
+ * successful `true` is off: an evaluation error, a missing flag, a provider not ready (or no longer: a daemon lost).
  */
 export class OpenFeatureFlags implements AdminFlags {
   private readonly client: Client;
@@ -44,6 +44,9 @@ export class OpenFeatureFlags implements AdminFlags {
   }
 
   async isOn(flag: string, subject: FlagSubject): Promise<boolean> {
+    // Not ready (a flags file that cannot be read, a daemon that does not answer): off at once, rather than each
+    // evaluation waiting on a connection that is not there.
+    if (this.client.providerStatus !== ProviderStatus.READY) return false;
     const details = await this.client.getBooleanDetails(flag, false, { targetingKey: subject.userId, email: subject.email, roles: [...subject.roles] });
     return details.errorCode === undefined && details.value === true;
   }
