@@ -296,3 +296,17 @@ describe('GET /api/v1/admin/audit', () => {
     expect((await owner.client.get('/api/v1/admin/audit')).status).toBe(200);
   });
 });
+
+describe('the API reference', () => {
+  it('documents the access routes, each admin route with its permission and flag', async () => {
+    const doc = await new TestClient(api.url).get('/api/openapi.json');
+    expect(doc.status).toBe(200);
+    const paths = doc.body.paths as Record<string, Record<string, { description?: string; operationId?: string }>>;
+    expect(paths['/api/v1/admin/me']?.get?.description).toContain('at least one console area');
+    expect(paths['/api/v1/admin/admins']?.get?.operationId).toBe('adminListAdmins');
+    expect(paths['/api/v1/admin/admins/{userId}']?.put?.description).toContain('`admins.manage` (a role) and the flag `admin.admins`');
+    expect(paths['/api/v1/admin/admins/{userId}']?.delete?.operationId).toBe('adminRevokeAdmin');
+    expect(paths['/api/v1/admin/audit']?.get?.description).toContain('`audit.read`');
+    expect(paths['/api/v1/admin/clusters']?.get?.description).toContain('the flag `admin.clusters`');
+  });
+});

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -60,6 +60,26 @@ describe('the shipped flags file (flagd, in-process)', () => {
 
   it('says off for a flag it does not define', async () => {
     expect(await shipped.isOn('admin.nope', subject(['owner']))).toBe(false);
+  });
+});
+
+describe('an operator’s flags file', () => {
+  it('is re-read when it changes: switching an area off takes effect without a restart', { timeout: 30_000 }, async () => {
+    const file = path.join(scratch, 'operator.json');
+    const shippedText = await readFile(SHIPPED_FLAGS_FILE, 'utf8');
+    await writeFile(file, shippedText);
+    const flags = await OpenFeatureFlags.open(flagdProviderFor({ source: 'file', path: file }), () => undefined, 'operator');
+    try {
+      expect(await openAreas(flags, ['area-finance', 'area-plans'])).toEqual(['plans', 'finance']);
+      const edited = JSON.parse(shippedText) as { flags: Record<string, { state: string }> };
+      const finance = edited.flags['admin.finance'];
+      if (!finance) throw new Error('the shipped file has no admin.finance');
+      finance.state = 'DISABLED';
+      await writeFile(file, JSON.stringify(edited));
+      await expect.poll(() => openAreas(flags, ['area-finance', 'area-plans']), { timeout: 20_000, interval: 250 }).toEqual(['plans']);
+    } finally {
+      await flags.close();
+    }
   });
 });
 
