@@ -310,3 +310,14 @@ describe('the API reference', () => {
     expect(paths['/api/v1/admin/clusters']?.get?.description).toContain('the flag `admin.clusters`');
   });
 });
+
+describe('owners at once', () => {
+  it('keeps an owner when two owners revoke each other at the same moment', async () => {
+    await api.platform.roles.grant(partner.id, 'owner', null);
+    const answers = await Promise.all([owner.client.delete(`/api/v1/admin/admins/${partner.id}`), partner.client.delete(`/api/v1/admin/admins/${owner.id}`)]);
+    expect(answers.every((answer) => answer.status === 204 || (answer.status === 409 && answer.body.code === 'last_owner'))).toBe(true);
+    const stillOwners: string[] = [];
+    for (const id of [owner.id, partner.id]) if ((await api.platform.roles.rolesOf(id)).includes('owner')) stillOwners.push(id);
+    expect(stillOwners).toHaveLength(1);
+  });
+});

@@ -33,6 +33,11 @@ export class RoleRepository {
       .orderBy(asc(users.email), asc(userRoles.roleId));
   }
 
+  /** Locks the account until the transaction ends, so that changes to its roles happen one at a time. */
+  async lockHolder(userId: string, tx: Db): Promise<void> {
+    await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for('update');
+  }
+
   /** Who holds the role, each holding locked until the transaction ends (so that two revokes cannot both pass a count). */
   async holdersForUpdate(roleId: string, tx: Db): Promise<string[]> {
     const rows = await tx.select({ userId: userRoles.userId }).from(userRoles).where(eq(userRoles.roleId, roleId)).for('update');

@@ -41,6 +41,8 @@ export class AdminsService {
     if (user.isGuest) throw new DomainError('invalid', 'guest_cannot_be_admin');
     const wanted = new Set(areas.map(areaRole));
     await this.deps.db.transaction(async (tx) => {
+      // One change to an account's roles at a time: the last one asked for is what it holds.
+      await this.deps.roles.lockHolder(userId, tx);
       const held = await this.deps.roles.rolesOf(userId, tx);
       for (const role of wanted) if (!held.includes(role)) await this.deps.roles.grant(userId, role, actor.userId, tx);
       for (const role of held) if (areaOfRole(role) && !wanted.has(role)) await this.deps.roles.revoke(userId, role, tx);
@@ -71,14 +73,17 @@ export class AdminsService {
     const user = await this.deps.users.findById(userId);
     if (!user) throw notFound('user');
     await this.deps.db.transaction(async (tx) => {
+      await this.deps.roles.lockHolder(userId, tx);
       const held = await this.deps.roles.rolesOf(userId, tx);
-      const callerIsOwner = (await this.deps.roles.rolesOf(actor.userId, tx)).includes(OWNER_ROLE);
-      if (held.includes(OWNER_ROLE) && callerIsOwner) {
+      let revokeOwner = false;
+      if (held.includes(OWNER_ROLE)) {
+        // Owners read under lock: two owners revoking each other at once cannot leave none.
         const owners = await this.deps.roles.holdersForUpdate(OWNER_ROLE, tx);
-        if (owners.filter((id) => id !== userId).length === 0) throw new DomainError('conflict', 'last_owner');
+        revokeOwner = owners.includes(actor.userId);
+        if (revokeOwner && owners.filter((id) => id !== userId).length === 0) throw new DomainError('conflict', 'last_owner');
       }
       for (const role of held) {
-        if (role !== OWNER_ROLE || callerIsOwner) await this.deps.roles.revoke(userId, role, tx);
+        if (role !== OWNER_ROLE || revokeOwner) await this.deps.roles.revoke(userId, role, tx);
       }
       const now = await this.deps.roles.rolesOf(userId, tx);
       await this.deps.audit.record(
