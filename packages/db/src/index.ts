@@ -1,6 +1,14 @@
 export { type DatabaseHandle, type DatabaseOptions, type Db, migrationsFolder, openDatabase, type Schema } from './database.js';
 export { newId } from './ids.js';
 export { type AdminAuditEntry, type AdminAuditRecord, AdminAuditRepository, redactSecrets } from './repositories/admin-audit.repository.js';
+export {
+  type AdminInstanceFilters,
+  type AdminInstanceRecord,
+  type AdminPaymentRecord,
+  AdminPeopleRepository,
+  type ChangedInstance,
+  type UserSummaryRecord,
+} from './repositories/admin-people.repository.js';
 export { type ApiTokenRecord, ApiTokenRepository, type TokenResolution, type TokenScopeValue } from './repositories/api-token.repository.js';
 export { type AuditEntry, AuditRepository } from './repositories/audit.repository.js';
 export {
