@@ -5,10 +5,13 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, NestFactory } from '@nestjs/cor
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { AdminAuditRepository, InstanceRepository, PlanRepository, RoleRepository, SessionTransferRepository, UserRepository } from '@zapdeploy/db';
 import express from 'express';
-import { AdminInstancesController } from './admin/admin-instances.controller.js';
 import { ClusterService } from './admin/cluster.service.js';
 import { ClustersController } from './admin/clusters.controller.js';
+import { AdminInstanceService } from './admin/instances/admin-instance.service.js';
+import { AdminInstancesController } from './admin/instances/admin-instances.controller.js';
 import { PermissionGuard } from './admin/permission.guard.js';
+import { UserAdminService } from './admin/users/user-admin.service.js';
+import { AdminUsersController } from './admin/users/users.controller.js';
 import { AccountController } from './auth/account.controller.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { authBridge } from './auth/auth-bridge.js';
@@ -98,6 +101,7 @@ export async function createApiApp(platform: Platform): Promise<INestApplication
       WhatsappController,
       ClustersController,
       AdminInstancesController,
+      AdminUsersController,
     ],
     providers: [
       { provide: AUTH, useValue: platform.auth },
@@ -123,6 +127,8 @@ export async function createApiApp(platform: Platform): Promise<INestApplication
       { provide: RoleRepository, useValue: platform.roles },
       { provide: AdminAuditRepository, useValue: platform.adminAudit },
       { provide: ClusterService, useValue: platform.clusterService },
+      { provide: UserAdminService, useValue: platform.userAdmin },
+      { provide: AdminInstanceService, useValue: platform.adminInstances },
       // In this order: AuthGuard finds the caller, PermissionGuard checks admin routes' permissions.
       { provide: APP_GUARD, useClass: AuthGuard },
       { provide: APP_GUARD, useClass: PermissionGuard },

@@ -26,7 +26,11 @@ const catalog: Catalog = {
     en: 'Request refused: untrusted origin.',
     es: 'Solicitud rechazada: origen no confiable.',
   },
-  account_suspended: { 'pt-BR': 'Esta conta está suspensa.', en: 'This account is suspended.', es: 'Esta cuenta está suspendida.' },
+  account_suspended: {
+    'pt-BR': 'Esta conta está suspensa. Fale com o suporte para saber mais.',
+    en: 'This account is suspended. Contact support to learn more.',
+    es: 'Esta cuenta está suspendida. Habla con soporte para saber más.',
+  },
   method_not_allowed: {
     'pt-BR': 'Este endereço não aceita este método HTTP.',
     en: 'This path does not accept this HTTP method.',
@@ -472,6 +476,23 @@ const catalog: Catalog = {
     'pt-BR': 'Não há espaço para o plano desta instância no cluster “{cluster}” (memória ou CPU).',
     en: 'There is no room for this instance’s plan on the cluster “{cluster}” (memory or CPU).',
     es: 'No hay espacio para el plan de esta instancia en el clúster «{cluster}» (memoria o CPU).',
+  },
+  // Operator console: people (users and instances)
+  user_not_found: { 'pt-BR': 'Usuário não encontrado.', en: 'User not found.', es: 'Usuario no encontrado.' },
+  instance_limit: {
+    'pt-BR': 'Sua conta pode ter no máximo {max} instância(s). Apague uma ou fale com o suporte.',
+    en: 'Your account can have at most {max} instance(s). Delete one or contact support.',
+    es: 'Tu cuenta puede tener como máximo {max} instancia(s). Borra una o habla con soporte.',
+  },
+  courtesy_until_invalid: {
+    'pt-BR': 'A cortesia precisa terminar no futuro, em no máximo {max} dias.',
+    en: 'The courtesy must end in the future, at most {max} days from now.',
+    es: 'La cortesía debe terminar en el futuro, en un máximo de {max} días.',
+  },
+  reason_account_suspended: {
+    'pt-BR': 'Pausada: conta suspensa. Fale com o suporte.',
+    en: 'Paused: account suspended. Contact support.',
+    es: 'En pausa: cuenta suspendida. Habla con soporte.',
   },
 };
 

@@ -1,6 +1,7 @@
 import { type InstanceReconcile, InstanceReconcileV1 } from '@zapdeploy/contracts';
 import {
   AdminAuditRepository,
+  AdminPeopleRepository,
   ApiTokenRepository,
   AuditRepository,
   BillingRepository,
@@ -32,7 +33,9 @@ import type { MessageBus } from '@zapdeploy/messaging';
 import { RuntimeClusterProbe } from '@zapdeploy/runtime/cluster-probe';
 import type { Redis } from 'ioredis';
 import { ClusterService } from '../admin/cluster.service.js';
+import { AdminInstanceService } from '../admin/instances/admin-instance.service.js';
 import { Superadmins } from '../admin/superadmins.js';
+import { UserAdminService } from '../admin/users/user-admin.service.js';
 import { type Auth, createAuth } from '../auth/better-auth.js';
 import { Guests } from '../auth/guests.js';
 import { PrincipalResolver } from '../auth/principal-resolver.js';
@@ -72,6 +75,8 @@ export type Platform = {
   readonly adminAudit: AdminAuditRepository;
   readonly clusters: ClusterRepository;
   readonly clusterService: ClusterService;
+  readonly userAdmin: UserAdminService;
+  readonly adminInstances: AdminInstanceService;
   close(): Promise<void>;
 };
 
@@ -125,6 +130,7 @@ export async function openPlatform(config: ApiConfig, overrides: PlatformOverrid
       await audit.record({ actorId: userId, action: 'token.revoke_all', targetType: 'user', targetId: userId, data: { reason: 'password_changed', revoked } });
     },
     onSignedIn: (userId) => superadmins.onSignedIn(userId),
+    isSuspended: async (userId) => (await users.findById(userId))?.suspended ?? false,
   });
   const github = new GithubAccess(config.github, auth, (userId) => users.linkedAccountId(userId, 'github'));
   if (config.superAdmins.length > 0) await users.grantFlagsByEmail(config.superAdmins, ['admin.flags']);
@@ -170,6 +176,20 @@ export async function openPlatform(config: ApiConfig, overrides: PlatformOverrid
     log,
     publishNow,
   });
+  const people = new AdminPeopleRepository(db);
+  const billing = new BillingRepository(db);
+  const userAdmin = new UserAdminService({ db, people, audit: adminAudit, outbox: new OutboxRepository(db), publishNow, log });
+  const adminInstances = new AdminInstanceService({
+    db,
+    people,
+    instances,
+    plans,
+    billing,
+    audit: adminAudit,
+    outbox: new OutboxRepository(db),
+    publishNow,
+    log,
+  });
   guests = new Guests({
     db,
     users,
@@ -213,7 +233,7 @@ export async function openPlatform(config: ApiConfig, overrides: PlatformOverrid
       cacheMs: 5 * 60_000,
       log,
     }),
-    billing: new BillingRepository(db),
+    billing,
     sessionTransfers,
     sessionArchives: infrastructure.sessionArchives,
     payments,
@@ -225,6 +245,8 @@ export async function openPlatform(config: ApiConfig, overrides: PlatformOverrid
     adminAudit,
     clusters,
     clusterService,
+    userAdmin,
+    adminInstances,
     close: async () => {
       await clusterChecks.stop();
       await guests?.stop();
