@@ -80,6 +80,20 @@ const POLICY: Record<string, Rule> = {
   'PATCH /api/v1/admin/clusters/{id}': { kind: 'admin', permission: 'clusters.write' },
   'DELETE /api/v1/admin/clusters/{id}': { kind: 'admin', permission: 'clusters.write' },
   'POST /api/v1/admin/instances/{id}/move': { kind: 'admin', permission: 'instances.write' },
+  'GET /api/v1/admin/users': { kind: 'admin', permission: 'users.read' },
+  'GET /api/v1/admin/users/{id}': { kind: 'admin', permission: 'users.read' },
+  'PATCH /api/v1/admin/users/{id}': { kind: 'admin', permission: 'users.suspend' },
+  'POST /api/v1/admin/users/{id}/suspend': { kind: 'admin', permission: 'users.suspend' },
+  'POST /api/v1/admin/users/{id}/unsuspend': { kind: 'admin', permission: 'users.suspend' },
+  'GET /api/v1/admin/instances': { kind: 'admin', permission: 'instances.read' },
+  'GET /api/v1/admin/instances/{id}': { kind: 'admin', permission: 'instances.read' },
+  'GET /api/v1/admin/instances/{id}/logs': { kind: 'admin', permission: 'instances.read' },
+  'POST /api/v1/admin/instances/{id}/pause': { kind: 'admin', permission: 'instances.write' },
+  'POST /api/v1/admin/instances/{id}/resume': { kind: 'admin', permission: 'instances.write' },
+  'POST /api/v1/admin/instances/{id}/restart': { kind: 'admin', permission: 'instances.write' },
+  'POST /api/v1/admin/instances/{id}/redeploy': { kind: 'admin', permission: 'instances.write' },
+  'DELETE /api/v1/admin/instances/{id}': { kind: 'admin', permission: 'instances.write' },
+  'POST /api/v1/admin/instances/{id}/courtesy': { kind: 'admin', permission: 'instances.write' },
 };
 
 const SCOPES: readonly Scope[] = ['read', 'deploy', 'full'];
@@ -177,6 +191,8 @@ const BODIES: Record<string, unknown> = {
   'POST /api/v1/admin/clusters': { name: 'matriz', kind: 'docker', region: 'local', credentials: 'unix:///var/run/docker.sock' },
   'PATCH /api/v1/admin/clusters/{id}': { status: 'cordoned' },
   'POST /api/v1/admin/instances/{id}/move': { clusterId: 'clu_nope' },
+  'PATCH /api/v1/admin/users/{id}': { maxInstances: 3 },
+  'POST /api/v1/admin/users/{id}/suspend': { reason: 'matriz de autorização' },
 };
 
 /** Status only: streams (SSE) are cut as soon as the headers arrive. */

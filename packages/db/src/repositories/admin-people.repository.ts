@@ -70,7 +70,8 @@ export type ChangedInstance = { readonly id: string; readonly generation: number
 /** `%` and `_` typed by an operator are searched for, not used as wildcards. */
 const contains = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
-const liveCount = sql<number>`(select count(*) from ${instances} where ${instances.ownerId} = ${users.id} and ${instances.deletedAt} is null)`.mapWith(Number);
+/** The user's live instances (written out: a correlated subquery needs its outer column qualified). */
+const liveCount = sql<number>`(select count(*) from instances as live where live.owner_id = "users"."id" and live.deleted_at is null)`.mapWith(Number);
 
 /** Better Auth's provider ids as the console names them. */
 const SIGN_IN_METHOD: Readonly<Record<string, string>> = { credential: 'password' };
