@@ -1,6 +1,7 @@
 import { tables } from '@zapdeploy/db';
 import { fixtures } from '@zapdeploy/test-support/stand-ins/fixture-repos';
 import { GitServer } from '@zapdeploy/test-support/stand-ins/git-server';
+import { type MercadoPagoStandIn, startMercadoPagoStandIn } from '@zapdeploy/test-support/stand-ins/mercadopago';
 import { startTestApi, type TestApi } from '@zapdeploy/test-support/support/api-harness';
 import { TestClient } from '@zapdeploy/test-support/support/http-client';
 import { eq } from 'drizzle-orm';
@@ -14,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const SUPERADMIN = 'chefe@example.com';
 const PASSWORD = 'cavalo-bateria-grampo';
+const DAY = 86_400_000;
 
 async function signUp(api: TestApi, email: string, name = email.split('@')[0] ?? 'x'): Promise<{ client: TestClient; id: string }> {
   const client = new TestClient(api.url);
@@ -387,5 +389,61 @@ describe('users and instances for operators (billing enforced, guests, no worker
       before: { planId: 'plan_bot', statusReason: 'awaiting_payment', billingState: null },
       after: { planId: 'plan_pro', billingState: 'active', billingMethod: 'courtesy', reason: 'Parceria com a ONG', until },
     });
+  });
+});
+
+describe('a courtesy’s end (the payments service’s renewal and dunning)', () => {
+  let mp: MercadoPagoStandIn;
+  let api: TestApi;
+  let now = Date.now();
+
+  beforeAll(async () => {
+    mp = await startMercadoPagoStandIn({ clock: () => new Date(now) });
+    api = await startTestApi({
+      mode: 'full',
+      payments: { clock: () => new Date(now) },
+      env: {
+        ZAPDEPLOY_PUBLIC_SIGNUPS: 'true',
+        ZAPDEPLOY_SUPERADMINS: SUPERADMIN,
+        MERCADOPAGO_ACCESS_TOKEN: mp.accessToken,
+        MERCADOPAGO_WEBHOOK_SECRET: mp.webhookSecret,
+        MERCADOPAGO_API_URL: mp.url,
+        ZAPDEPLOY_DUNNING_SECONDS: '3600',
+      },
+    });
+  });
+  afterAll(async () => {
+    await api?.close();
+    await mp?.close();
+  });
+
+  it('reminds before the date, gives grace at it, then pauses the instance as unpaid ("pagamento pendente")', async () => {
+    const { client: admin } = await signUp(api, SUPERADMIN);
+    const { client: owner } = await signUp(api, 'cortesia@example.com');
+    const created = await owner.post('/api/v1/instances', { name: 'de-cortesia', repoUrl: 'https://github.com/zapdeploy/exemplo', planId: 'plan_bot' });
+    const id = created.body.id as string;
+    const until = new Date(now + 10 * DAY);
+    expect(
+      (await admin.post(`/api/v1/admin/instances/${id}/courtesy`, { planId: 'plan_bot', until: until.toISOString(), reason: 'Teste grátis' })).status,
+    ).toBe(200);
+    const dunning = async () => ((await api.payments?.dunning.run()) ?? []).filter((step) => step.startsWith(id));
+    const settle = async () => {
+      await api.payments?.drainOutbox();
+    };
+    expect(await dunning()).toEqual([]);
+    now = until.getTime() - DAY;
+    expect(await dunning()).toEqual([`${id}:remind`]);
+    now = until.getTime();
+    expect(await dunning()).toEqual([`${id}:grace`]);
+    now = until.getTime() + 4 * DAY;
+    expect(await dunning()).toEqual([`${id}:suspend`]);
+    await expect
+      .poll(async () => {
+        await settle();
+        return (await owner.get(`/api/v1/instances/${id}`)).body.statusReason;
+      })
+      .toBe('payment_overdue');
+    const [billing] = await api.platform.database.db.select().from(tables.instanceBilling).where(eq(tables.instanceBilling.instanceId, id));
+    expect(billing).toMatchObject({ state: 'suspended', method: 'courtesy' });
   });
 });
