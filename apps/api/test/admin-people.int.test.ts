@@ -233,7 +233,7 @@ describe('users and instances for operators (billing enforced, guests, no worker
       seen.push(...(page.body.items as { id: string }[]).map((u) => u.id));
       cursor = page.body.nextCursor as string | null;
     } while (cursor);
-    expect(seen).toHaveLength(5); // four accounts and the guest
+    expect(seen).toHaveLength(5); // four accounts and the guest (before the moderator below)
     expect(new Set(seen).size).toBe(5);
     expect(seen[0]).not.toBe(adminId); // newest first: the guest came last
 
@@ -267,6 +267,28 @@ describe('users and instances for operators (billing enforced, guests, no worker
     expect(shortReason.body.code).toBe('validation_failed');
     expect((await admin.patch(`/api/v1/admin/users/${anaId}`, { maxInstances: -1 })).status).toBe(422);
     expect((await admin.get(`/api/v1/admin/users/${anaId}`)).body.suspended).toBe(false);
+  });
+
+  it('refuses to suspend oneself (409), and an administrator unless the caller is an owner (403)', async () => {
+    const self = await admin.post(`/api/v1/admin/users/${adminId}/suspend`, { reason: 'engano' });
+    expect(self.status).toBe(409);
+    expect(self.body.code).toBe('cannot_suspend_self');
+    const { client: moderator, id: moderatorId } = await signUp(api, 'moderadora@example.com', 'Moderadora');
+    await api.platform.roles.upsertRole('people-only', ['users.read', 'users.suspend']);
+    await api.platform.roles.grant(moderatorId, 'people-only', null);
+    const onOwner = await moderator.post(`/api/v1/admin/users/${adminId}/suspend`, { reason: 'golpe' });
+    expect(onOwner.status).toBe(403);
+    expect(onOwner.body.code).toBe('cannot_suspend_admin');
+    expect((await admin.get(`/api/v1/admin/users/${adminId}`)).body.suspended).toBe(false);
+    expect((await api.platform.adminAudit.list({ targetId: adminId, action: 'user.suspend' })).map((row) => [row.outcome, row.after])).toEqual([
+      ['denied', { refused: 'cannot_suspend_admin', reason: 'golpe' }],
+      ['denied', { refused: 'cannot_suspend_self', reason: 'engano' }],
+    ]);
+    // An owner may suspend an administrator; the moderator's session ends with it.
+    expect((await admin.post(`/api/v1/admin/users/${moderatorId}/suspend`, { reason: 'abuso de acesso' })).status).toBe(200);
+    expect((await moderator.get('/api/v1/admin/users')).status).toBe(401);
+    expect((await admin.post(`/api/v1/admin/users/${moderatorId}/unsuspend`)).status).toBe(200);
+    await api.platform.roles.revoke(moderatorId, 'people-only');
   });
 
   it('holds a user to the cap an operator sets on their instances, at creation; null lifts it', async () => {

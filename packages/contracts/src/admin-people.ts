@@ -192,7 +192,12 @@ export const adminPeopleRoutes = {
     permission: 'users.suspend',
     params: IdParamSchema,
     body: SuspendUserSchema,
-    responses: { 200: { description: 'Suspended (again: nothing changes)', schema: UserDetailSchema }, ...userNotFound },
+    responses: {
+      200: { description: 'Suspended (again: nothing changes)', schema: UserDetailSchema },
+      ...userNotFound,
+      403: { description: 'cannot_suspend_admin: only an owner suspends an administrator' },
+      409: { description: 'cannot_suspend_self' },
+    },
   },
   adminUnsuspendUser: {
     ...admin,

@@ -489,6 +489,16 @@ const catalog: Catalog = {
     en: 'The courtesy must end in the future, at most {max} days from now.',
     es: 'La cortesía debe terminar en el futuro, en un máximo de {max} días.',
   },
+  cannot_suspend_self: {
+    'pt-BR': 'Você não pode suspender a sua própria conta.',
+    en: 'You cannot suspend your own account.',
+    es: 'No puedes suspender tu propia cuenta.',
+  },
+  cannot_suspend_admin: {
+    'pt-BR': 'Só um dono da plataforma pode suspender um administrador.',
+    en: 'Only an owner of the platform can suspend an administrator.',
+    es: 'Solo un dueño de la plataforma puede suspender a un administrador.',
+  },
   reason_account_suspended: {
     'pt-BR': 'Pausada: conta suspensa. Fale com o suporte.',
     en: 'Paused: account suspended. Contact support.',

@@ -178,7 +178,7 @@ export async function openPlatform(config: ApiConfig, overrides: PlatformOverrid
   });
   const people = new AdminPeopleRepository(db);
   const billing = new BillingRepository(db);
-  const userAdmin = new UserAdminService({ db, people, audit: adminAudit, outbox: new OutboxRepository(db), publishNow, log });
+  const userAdmin = new UserAdminService({ db, people, roles, audit: adminAudit, outbox: new OutboxRepository(db), publishNow, log });
   const adminInstances = new AdminInstanceService({
     db,
     people,

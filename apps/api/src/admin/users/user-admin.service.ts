@@ -1,7 +1,16 @@
 import { InstanceReconcileV1, type UserDetailDto } from '@zapdeploy/contracts';
-import type { AdminAuditRepository, AdminPeopleRepository, ChangedInstance, Db, OutboxMessage, OutboxRepository, UserSummaryRecord } from '@zapdeploy/db';
+import type {
+  AdminAuditRepository,
+  AdminPeopleRepository,
+  ChangedInstance,
+  Db,
+  OutboxMessage,
+  OutboxRepository,
+  RoleRepository,
+  UserSummaryRecord,
+} from '@zapdeploy/db';
 import { isValidCursor } from '@zapdeploy/db';
-import { DomainError, notFound } from '@zapdeploy/domain';
+import { ALL_PERMISSIONS, DomainError, notFound } from '@zapdeploy/domain';
 import { withIntent } from '../../infrastructure/intent.js';
 import type { AdminActor } from '../admin-actor.js';
 import { toUserDetailDto, toUserSummaryDto } from './user.mapper.js';
@@ -9,6 +18,8 @@ import { toUserDetailDto, toUserSummaryDto } from './user.mapper.js';
 export type UserAdminDeps = {
   readonly db: Db;
   readonly people: AdminPeopleRepository;
+  /** An administrator (anyone holding a role) may be suspended only by an owner, and nobody suspends themselves. */
+  readonly roles: RoleRepository;
   readonly audit: AdminAuditRepository;
   readonly outbox: OutboxRepository;
   /** Publishes a message at once after commit (fast path); the outbox relay still guarantees delivery. */
@@ -40,11 +51,32 @@ export class UserAdminService {
   }
 
   async suspend(actor: AdminActor, id: string, reason: string): Promise<UserDetailDto> {
+    try {
+      await this.suspendOnce(actor, id, reason);
+    } catch (error) {
+      // A refused suspension (self, or an administrator by a non-owner) is recorded as denied.
+      if (error instanceof DomainError && error.code.startsWith('cannot_suspend_')) {
+        await this.deps.audit.record({
+          ...who(actor),
+          action: 'user.suspend',
+          outcome: 'denied',
+          targetType: 'user',
+          targetId: id,
+          after: { refused: error.code, reason },
+        });
+      }
+      throw error;
+    }
+    return this.detail(id);
+  }
+
+  private async suspendOnce(actor: AdminActor, id: string, reason: string): Promise<void> {
     const { people, audit } = this.deps;
     await withIntent(this.deps, async (tx, announce) => {
       if (!(await people.lockUser(id, tx))) throw notFound('user');
       const before = await people.findUser(id, tx);
       if (!before || before.suspendedAt) return; // already suspended: nothing changes
+      await this.assertMaySuspend(actor, id, tx);
       await people.setSuspension(id, { at: new Date(), reason }, tx);
       const sessionsRevoked = await people.revokeSessions(id, tx);
       const paused = await people.pauseForSuspension(id, tx);
@@ -61,7 +93,6 @@ export class UserAdminService {
         tx,
       );
     });
-    return this.detail(id);
   }
 
   async unsuspend(actor: AdminActor, id: string): Promise<UserDetailDto> {
@@ -102,6 +133,14 @@ export class UserAdminService {
       );
     });
     return this.detail(id);
+  }
+
+  /** Nobody suspends themselves; only an owner suspends an administrator (a users-area admin cannot lock out the owners). */
+  private async assertMaySuspend(actor: AdminActor, id: string, tx: Db): Promise<void> {
+    if (actor.userId === id) throw new DomainError('conflict', 'cannot_suspend_self');
+    const { roles } = this.deps;
+    if ((await roles.rolesOf(id, tx)).length === 0) return;
+    if (!(await roles.permissionsOf(actor.userId, tx)).includes(ALL_PERMISSIONS)) throw new DomainError('forbidden', 'cannot_suspend_admin');
   }
 
   private async describe(user: UserSummaryRecord): Promise<UserDetailDto> {
