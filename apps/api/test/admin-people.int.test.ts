@@ -250,6 +250,12 @@ describe('users and instances for operators (billing enforced, guests, no worker
     expect(detail.body).toMatchObject({ isGuest: true, signInMethods: ['guest'], instanceCount: 1, maxInstances: null, payments: [] });
     expect((detail.body.instances as { id: string }[]).map((i) => i.id)).toEqual([guestInstance]);
     expect((await admin.get(`/api/v1/admin/users/${anaId}`)).body.signInMethods).toEqual(['password']);
+    // Last seen: each authenticated request is noted, to the hour.
+    const longAgo = new Date(Date.now() - 3 * 3_600_000);
+    await db().update(tables.users).set({ lastActiveAt: longAgo }).where(eq(tables.users.id, anaId));
+    expect((await admin.get(`/api/v1/admin/users/${anaId}`)).body.lastActiveAt).toBe(longAgo.toISOString());
+    expect((await ana.get('/api/v1/me')).status).toBe(200);
+    expect(Date.parse((await admin.get(`/api/v1/admin/users/${anaId}`)).body.lastActiveAt as string)).toBeGreaterThan(Date.now() - 60_000);
 
     for (const [method, path, body] of [
       ['GET', '/api/v1/admin/users/usr_nope'],
