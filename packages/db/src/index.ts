@@ -8,6 +8,14 @@ export {
   type AdminAuditView,
   redactSecrets,
 } from './repositories/admin-audit.repository.js';
+export {
+  type AdminInstanceFilters,
+  type AdminInstanceRecord,
+  type AdminPaymentRecord,
+  AdminPeopleRepository,
+  type ChangedInstance,
+  type UserSummaryRecord,
+} from './repositories/admin-people.repository.js';
 export { type ApiTokenRecord, ApiTokenRepository, type TokenResolution, type TokenScopeValue } from './repositories/api-token.repository.js';
 export { type AuditEntry, AuditRepository } from './repositories/audit.repository.js';
 export {

@@ -10,6 +10,7 @@ export * from './billing/index.js';
 export * from './clusters/index.js';
 export { DomainError, type ErrorKind, notFound } from './errors.js';
 export {
+  ACCOUNT_SUSPENDED_REASON,
   type ActionOutcome,
   DESIRED_STATES,
   type DesiredState,

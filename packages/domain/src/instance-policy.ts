@@ -13,6 +13,8 @@ export type CreationContext = {
   readonly liveInstances: number;
   /** True when the install is open to the public: production plans must then be paid for. */
   readonly billingEnforced: boolean;
+  /** An operator's cap on this user's live instances (null or absent: none). */
+  readonly maxInstances?: number | null;
 };
 
 /**
@@ -26,6 +28,9 @@ export function assertCanCreateInstance(context: CreationContext): { readonly aw
   }
   if (isGuest && context.liveInstances >= 1) {
     throw new DomainError('limit', 'guest_instance_limit', { max: 1 });
+  }
+  if (context.maxInstances !== undefined && context.maxInstances !== null && context.liveInstances >= context.maxInstances) {
+    throw new DomainError('limit', 'instance_limit', { max: context.maxInstances });
   }
   if (plan.tier === 'dev' && context.liveDevInstances >= MAX_DEV_INSTANCES_PER_USER) {
     throw new DomainError('limit', 'dev_instance_limit', { max: MAX_DEV_INSTANCES_PER_USER });

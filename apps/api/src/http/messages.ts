@@ -26,7 +26,11 @@ const catalog: Catalog = {
     en: 'Request refused: untrusted origin.',
     es: 'Solicitud rechazada: origen no confiable.',
   },
-  account_suspended: { 'pt-BR': 'Esta conta está suspensa.', en: 'This account is suspended.', es: 'Esta cuenta está suspendida.' },
+  account_suspended: {
+    'pt-BR': 'Esta conta está suspensa. Fale com o suporte para saber mais.',
+    en: 'This account is suspended. Contact support to learn more.',
+    es: 'Esta cuenta está suspendida. Habla con soporte para saber más.',
+  },
   method_not_allowed: {
     'pt-BR': 'Este endereço não aceita este método HTTP.',
     en: 'This path does not accept this HTTP method.',
@@ -489,6 +493,32 @@ const catalog: Catalog = {
     'pt-BR': 'Esta é a última conta dona da plataforma: dê o papel de dona a outra conta antes de removê-lo.',
     en: 'This is the platform’s last owner account: make another account an owner before removing it.',
     es: 'Esta es la última cuenta propietaria de la plataforma: haz propietaria a otra cuenta antes de quitarlo.',
+  },
+  // Operator console: people (users and instances)
+  instance_limit: {
+    'pt-BR': 'Sua conta pode ter no máximo {max} instância(s). Apague uma ou fale com o suporte.',
+    en: 'Your account can have at most {max} instance(s). Delete one or contact support.',
+    es: 'Tu cuenta puede tener como máximo {max} instancia(s). Borra una o habla con soporte.',
+  },
+  courtesy_until_invalid: {
+    'pt-BR': 'A cortesia precisa terminar no futuro, em no máximo {max} dias.',
+    en: 'The courtesy must end in the future, at most {max} days from now.',
+    es: 'La cortesía debe terminar en el futuro, en un máximo de {max} días.',
+  },
+  cannot_suspend_self: {
+    'pt-BR': 'Você não pode suspender a sua própria conta.',
+    en: 'You cannot suspend your own account.',
+    es: 'No puedes suspender tu propia cuenta.',
+  },
+  cannot_suspend_admin: {
+    'pt-BR': 'Só um dono da plataforma pode suspender um administrador.',
+    en: 'Only an owner of the platform can suspend an administrator.',
+    es: 'Solo un dueño de la plataforma puede suspender a un administrador.',
+  },
+  reason_account_suspended: {
+    'pt-BR': 'Pausada: conta suspensa. Fale com o suporte.',
+    en: 'Paused: account suspended. Contact support.',
+    es: 'En pausa: cuenta suspendida. Habla con soporte.',
   },
 };
 
