@@ -9,6 +9,7 @@ export {
 export * from './billing/index.js';
 export * from './clusters/index.js';
 export { DomainError, type ErrorKind, notFound } from './errors.js';
+export * from './finance/index.js';
 export {
   type ActionOutcome,
   DESIRED_STATES,
