@@ -8,7 +8,11 @@ import express from 'express';
 import { AdminInstancesController } from './admin/admin-instances.controller.js';
 import { ClusterService } from './admin/cluster.service.js';
 import { ClustersController } from './admin/clusters.controller.js';
+import { FinanceController } from './admin/finance/finance.controller.js';
+import { FinanceService } from './admin/finance/finance.service.js';
 import { PermissionGuard } from './admin/permission.guard.js';
+import { AdminPlanService } from './admin/plans/admin-plan.service.js';
+import { AdminPlansController } from './admin/plans/admin-plans.controller.js';
 import { AccountController } from './auth/account.controller.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { authBridge } from './auth/auth-bridge.js';
@@ -98,6 +102,8 @@ export async function createApiApp(platform: Platform): Promise<INestApplication
       WhatsappController,
       ClustersController,
       AdminInstancesController,
+      AdminPlansController,
+      FinanceController,
     ],
     providers: [
       { provide: AUTH, useValue: platform.auth },
@@ -123,6 +129,8 @@ export async function createApiApp(platform: Platform): Promise<INestApplication
       { provide: RoleRepository, useValue: platform.roles },
       { provide: AdminAuditRepository, useValue: platform.adminAudit },
       { provide: ClusterService, useValue: platform.clusterService },
+      { provide: AdminPlanService, useValue: platform.adminPlans },
+      { provide: FinanceService, useValue: platform.finance },
       // In this order: AuthGuard finds the caller, PermissionGuard checks admin routes' permissions.
       { provide: APP_GUARD, useClass: AuthGuard },
       { provide: APP_GUARD, useClass: PermissionGuard },

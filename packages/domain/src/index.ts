@@ -41,7 +41,7 @@ export {
   PERMISSIONS,
   type Permission,
 } from './permissions.js';
-export { DEV_PLAN_SLUG, type Plan, type PlanTier } from './plans.js';
+export { assertPlanOpen, assertPlanPriceFitsTier, DEV_PLAN_SLUG, type Plan, type PlanTier } from './plans.js';
 export { type ContainerAction, containerAction, type Observation, statusOfRunning, type Wanted } from './runtime-status.js';
 export { assertScope, scopeCovers, TOKEN_MAX_DAYS, TOKEN_SCOPES, type TokenScope } from './token-scopes.js';
 export {

@@ -6,6 +6,7 @@ import {
   BillingRepository,
   type ClusterRepository,
   type DatabaseHandle,
+  FinanceRepository,
   IdempotencyRepository,
   InstanceRepository,
   OutboxRepository,
@@ -32,6 +33,8 @@ import type { MessageBus } from '@zapdeploy/messaging';
 import { RuntimeClusterProbe } from '@zapdeploy/runtime/cluster-probe';
 import type { Redis } from 'ioredis';
 import { ClusterService } from '../admin/cluster.service.js';
+import { FinanceService } from '../admin/finance/finance.service.js';
+import { AdminPlanService } from '../admin/plans/admin-plan.service.js';
 import { Superadmins } from '../admin/superadmins.js';
 import { type Auth, createAuth } from '../auth/better-auth.js';
 import { Guests } from '../auth/guests.js';
@@ -72,6 +75,8 @@ export type Platform = {
   readonly adminAudit: AdminAuditRepository;
   readonly clusters: ClusterRepository;
   readonly clusterService: ClusterService;
+  readonly adminPlans: AdminPlanService;
+  readonly finance: FinanceService;
   close(): Promise<void>;
 };
 
@@ -225,6 +230,8 @@ export async function openPlatform(config: ApiConfig, overrides: PlatformOverrid
     adminAudit,
     clusters,
     clusterService,
+    adminPlans: new AdminPlanService({ db, plans, audit: adminAudit }),
+    finance: new FinanceService({ db, finance: new FinanceRepository(db), audit: adminAudit, clock: () => new Date() }),
     close: async () => {
       await clusterChecks.stop();
       await guests?.stop();

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { type CostPeriod, computeFinance, daysIn, type FinanceInput, type FinancePayment, monthOf, monthsBetween, parseMonth } from './finance.js';
+import {
+  allocationsOf,
+  type CostPeriod,
+  computeFinance,
+  daysIn,
+  type FinanceInput,
+  type FinancePayment,
+  monthOf,
+  monthsBetween,
+  parseMonth,
+} from './finance.js';
 
 const at = (iso: string) => new Date(iso);
 const march = parseMonth('2026-03') ?? (undefined as never);
@@ -78,6 +88,22 @@ const input: FinanceInput = {
     { id: 'cl2', label: 'E-mail', amountCents: 1500 },
   ],
 };
+
+describe('allocations', () => {
+  it('sums each plan’s memory × days live on each cluster', () => {
+    expect(
+      allocationsOf(march, [
+        { clusterId: 'c1', planId: 'plan_a', memoryMb: 256, createdAt: at('2025-12-01T00:00:00Z'), deletedAt: null },
+        { clusterId: 'c1', planId: 'plan_a', memoryMb: 256, createdAt: at('2026-03-11T09:00:00Z'), deletedAt: at('2026-03-21T09:00:00Z') },
+        { clusterId: 'c1', planId: 'plan_b', memoryMb: 1024, createdAt: at('2026-03-12T00:00:00Z'), deletedAt: null },
+        { clusterId: 'c2', planId: 'plan_a', memoryMb: 512, createdAt: at('2026-01-01T00:00:00Z'), deletedAt: at('2026-02-01T00:00:00Z') },
+      ]),
+    ).toEqual([
+      { clusterId: 'c1', planId: 'plan_a', memoryMbDays: 256 * 31 + 256 * 10 },
+      { clusterId: 'c1', planId: 'plan_b', memoryMbDays: 1024 * 20 },
+    ]);
+  });
+});
 
 describe('a month’s figures (hand-computed)', () => {
   const report = computeFinance(input);

@@ -85,6 +85,28 @@ export type FinanceCostLine = { readonly id: string; readonly label: string; rea
 /** Memory that instances of a plan requested on a cluster over the month: the plan's MB × days live there. */
 export type MemoryAllocation = { readonly clusterId: string; readonly planId: string; readonly memoryMbDays: number };
 
+/** A live instance's plan memory on the cluster it is placed on, and when it was live (deletedAt: null while live). */
+export type Placement = {
+  readonly clusterId: string;
+  readonly planId: string;
+  readonly memoryMb: number;
+  readonly createdAt: Date;
+  readonly deletedAt: Date | null;
+};
+
+/** Placements → memory-days per plan and cluster over the month (days counted as `daysIn` does). */
+export function allocationsOf(month: FinanceMonth, placements: readonly Placement[]): MemoryAllocation[] {
+  const sums = new Map<string, MemoryAllocation>();
+  for (const placement of placements) {
+    const memoryMbDays = placement.memoryMb * daysIn(month, placement.createdAt, placement.deletedAt);
+    if (memoryMbDays === 0) continue;
+    const key = `${placement.clusterId}\u0000${placement.planId}`;
+    const sum = sums.get(key);
+    sums.set(key, { clusterId: placement.clusterId, planId: placement.planId, memoryMbDays: (sum?.memoryMbDays ?? 0) + memoryMbDays });
+  }
+  return [...sums.values()];
+}
+
 /** A renewal expected before the month ends (projection of the current month only): at the plan's current price. */
 export type ExpectedRenewal = { readonly planId: string; readonly method: string; readonly amountCents: number };
 
