@@ -80,6 +80,14 @@ const POLICY: Record<string, Rule> = {
   'PATCH /api/v1/admin/clusters/{id}': { kind: 'admin', permission: 'clusters.write' },
   'DELETE /api/v1/admin/clusters/{id}': { kind: 'admin', permission: 'clusters.write' },
   'POST /api/v1/admin/instances/{id}/move': { kind: 'admin', permission: 'instances.write' },
+  'GET /api/v1/admin/plans': { kind: 'admin', permission: 'plans.read' },
+  'POST /api/v1/admin/plans': { kind: 'admin', permission: 'plans.write' },
+  'PATCH /api/v1/admin/plans/{id}': { kind: 'admin', permission: 'plans.write' },
+  'GET /api/v1/admin/finance': { kind: 'admin', permission: 'finance.read' },
+  'GET /api/v1/admin/finance.csv': { kind: 'admin', permission: 'finance.read' },
+  'GET /api/v1/admin/finance/cost-lines': { kind: 'admin', permission: 'finance.read' },
+  'POST /api/v1/admin/finance/cost-lines': { kind: 'admin', permission: 'finance.read' },
+  'DELETE /api/v1/admin/finance/cost-lines/{id}': { kind: 'admin', permission: 'finance.read' },
 };
 
 const SCOPES: readonly Scope[] = ['read', 'deploy', 'full'];

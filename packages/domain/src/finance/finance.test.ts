@@ -90,17 +90,32 @@ const input: FinanceInput = {
 };
 
 describe('allocations', () => {
-  it('sums each plan’s memory × days live on each cluster', () => {
+  it('sums each plan’s memory × days live on each cluster, while the cluster had a cost period', () => {
+    const clusterPeriods: CostPeriod[] = [
+      { clusterId: 'c1', clusterName: 'sp-1', monthlyCostCents: 1, startedAt: at('2026-01-01T00:00:00Z'), endedAt: at('2026-03-21T10:00:00Z') },
+      { clusterId: 'c1', clusterName: 'sp-1', monthlyCostCents: 2, startedAt: at('2026-03-21T10:00:00Z'), endedAt: null },
+      { clusterId: 'c2', clusterName: 'rj-1', monthlyCostCents: 3, startedAt: at('2026-03-16T14:00:00Z'), endedAt: null },
+    ];
     expect(
-      allocationsOf(march, [
-        { clusterId: 'c1', planId: 'plan_a', memoryMb: 256, createdAt: at('2025-12-01T00:00:00Z'), deletedAt: null },
-        { clusterId: 'c1', planId: 'plan_a', memoryMb: 256, createdAt: at('2026-03-11T09:00:00Z'), deletedAt: at('2026-03-21T09:00:00Z') },
-        { clusterId: 'c1', planId: 'plan_b', memoryMb: 1024, createdAt: at('2026-03-12T00:00:00Z'), deletedAt: null },
-        { clusterId: 'c2', planId: 'plan_a', memoryMb: 512, createdAt: at('2026-01-01T00:00:00Z'), deletedAt: at('2026-02-01T00:00:00Z') },
-      ]),
+      allocationsOf(
+        march,
+        [
+          { clusterId: 'c1', planId: 'plan_a', memoryMb: 256, createdAt: at('2025-12-01T00:00:00Z'), deletedAt: null },
+          { clusterId: 'c1', planId: 'plan_a', memoryMb: 256, createdAt: at('2026-03-11T09:00:00Z'), deletedAt: at('2026-03-21T09:00:00Z') },
+          { clusterId: 'c1', planId: 'plan_b', memoryMb: 1024, createdAt: at('2026-03-12T00:00:00Z'), deletedAt: null },
+          // Placed before the cluster's cost began: counted from the 16th.
+          { clusterId: 'c2', planId: 'plan_a', memoryMb: 512, createdAt: at('2026-02-01T00:00:00Z'), deletedAt: null },
+          // Gone before March.
+          { clusterId: 'c2', planId: 'plan_b', memoryMb: 512, createdAt: at('2026-01-01T00:00:00Z'), deletedAt: at('2026-02-01T00:00:00Z') },
+          // A cluster with no cost period.
+          { clusterId: 'c9', planId: 'plan_a', memoryMb: 512, createdAt: at('2026-01-01T00:00:00Z'), deletedAt: null },
+        ],
+        clusterPeriods,
+      ),
     ).toEqual([
       { clusterId: 'c1', planId: 'plan_a', memoryMbDays: 256 * 31 + 256 * 10 },
       { clusterId: 'c1', planId: 'plan_b', memoryMbDays: 1024 * 20 },
+      { clusterId: 'c2', planId: 'plan_a', memoryMbDays: 512 * 16 },
     ]);
   });
 });

@@ -94,17 +94,32 @@ export type Placement = {
   readonly deletedAt: Date | null;
 };
 
-/** Placements → memory-days per plan and cluster over the month (days counted as `daysIn` does). */
-export function allocationsOf(month: FinanceMonth, placements: readonly Placement[]): MemoryAllocation[] {
+/**
+ * Placements → memory-days per plan and cluster over the month: the plan's memory × the days the instance was live
+ * while the cluster was (its cost periods), days counted as `daysIn` does.
+ */
+export function allocationsOf(month: FinanceMonth, placements: readonly Placement[], periods: readonly CostPeriod[]): MemoryAllocation[] {
   const sums = new Map<string, MemoryAllocation>();
   for (const placement of placements) {
-    const memoryMbDays = placement.memoryMb * daysIn(month, placement.createdAt, placement.deletedAt);
-    if (memoryMbDays === 0) continue;
+    let days = 0;
+    for (const period of periods) {
+      if (period.clusterId !== placement.clusterId) continue;
+      const from = period.startedAt > placement.createdAt ? period.startedAt : placement.createdAt;
+      const to = earliest(period.endedAt, placement.deletedAt);
+      if (to === null || from < to) days += daysIn(month, from, to);
+    }
+    if (days === 0) continue;
     const key = `${placement.clusterId}\u0000${placement.planId}`;
     const sum = sums.get(key);
-    sums.set(key, { clusterId: placement.clusterId, planId: placement.planId, memoryMbDays: (sum?.memoryMbDays ?? 0) + memoryMbDays });
+    sums.set(key, { clusterId: placement.clusterId, planId: placement.planId, memoryMbDays: (sum?.memoryMbDays ?? 0) + placement.memoryMb * days });
   }
   return [...sums.values()];
+}
+
+function earliest(a: Date | null, b: Date | null): Date | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return a < b ? a : b;
 }
 
 /** A renewal expected before the month ends (projection of the current month only): at the plan's current price. */

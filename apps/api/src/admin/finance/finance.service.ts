@@ -89,7 +89,7 @@ export class FinanceService {
       payments: sources.payments,
       costPeriods: sources.costPeriods,
       clusterMemoryMb: sources.clusterMemoryMb,
-      allocations: allocationsOf(month, sources.placements),
+      allocations: allocationsOf(month, sources.placements, sources.costPeriods),
       costLines: sources.costLines,
       ...(current ? { expectedRenewals: await this.deps.finance.expectedRenewals(now, month.end) } : {}),
     });
