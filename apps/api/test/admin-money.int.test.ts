@@ -433,3 +433,26 @@ describe('finance of a seeded month (March 2026, 31 days)', () => {
     expect(method(after.body) - method(before.body)).toBe(5000);
   });
 });
+
+describe('on embedded PGlite (one connection)', () => {
+  let embedded: TestApi;
+  beforeAll(async () => {
+    embedded = await startTestApi({ mode: 'embedded', env: { ZAPDEPLOY_RUNTIME: 'process', ZAPDEPLOY_SUPERADMINS: SUPERADMIN } });
+  });
+  afterAll(async () => {
+    await embedded?.close();
+  });
+
+  it('lists plans, archives one, and answers the current month and a cost line', async () => {
+    const admin = new TestClient(embedded.url);
+    expect((await admin.post('/api/auth/sign-up/email', { email: SUPERADMIN, password: 'cavalo-bateria-grampo', name: 'tesouraria' })).status).toBe(200);
+    expect((await admin.get('/api/v1/admin/plans')).body.items).toHaveLength(4);
+    expect((await admin.patch('/api/v1/admin/plans/plan_pro', { archived: true })).body).toMatchObject({ archived: true });
+    const month = monthOf(new Date()).key;
+    expect((await admin.post('/api/v1/admin/finance/cost-lines', { month, label: 'Backup', amountCents: 700 })).status).toBe(201);
+    const finance = await admin.get(`/api/v1/admin/finance?month=${month}`);
+    expect(finance.status, finance.text).toBe(200);
+    expect(finance.body).toMatchObject({ month, projected: true, costCents: 700, costLines: [{ label: 'Backup', amountCents: 700 }] });
+    expect((await admin.get(`/api/v1/admin/finance.csv?from=${month}&to=${month}`)).text).toContain(`${month},true,`);
+  });
+});
