@@ -52,6 +52,8 @@ beforeAll(async () => {
   api = await startTestApi({
     mode: 'full',
     databaseUrl: database.url,
+    // Without Mercado Pago: no card subscription to re-price on a price change.
+    payments: true,
     env: { ZAPDEPLOY_SUPERADMINS: SUPERADMIN, ZAPDEPLOY_CLUSTER_CHECK_SECONDS: '3600' },
   });
   ({ client: owner } = await signUp(SUPERADMIN));

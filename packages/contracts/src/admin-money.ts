@@ -153,7 +153,11 @@ export const adminMoneyRoutes = {
     permission: 'plans.write',
     params: IdParamSchema,
     body: UpdatePlanSchema,
-    responses: { 200: { description: 'Changed', schema: UpdatedPlanSchema }, 404: { description: 'plan_not_found' } },
+    responses: {
+      200: { description: 'Changed', schema: UpdatedPlanSchema },
+      404: { description: 'plan_not_found' },
+      503: { description: 'plan_reprice_failed: saved, but card subscriptions were not re-priced yet (send the same price again)' },
+    },
   },
   adminFinance: {
     method: 'get',

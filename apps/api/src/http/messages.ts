@@ -504,6 +504,12 @@ const catalog: Catalog = {
     en: 'Export at most {max} months at a time.',
     es: 'Exporta como máximo {max} meses a la vez.',
   },
+  plan_reprice_failed: {
+    'pt-BR':
+      'O novo preço foi salvo, mas as assinaturas de cartão deste plano ainda não foram atualizadas (serviço de pagamentos indisponível). Envie o mesmo preço de novo para tentar outra vez.',
+    en: 'The new price was saved, but this plan’s card subscriptions were not updated yet (payments service unavailable). Send the same price again to retry.',
+    es: 'El nuevo precio se guardó, pero las suscripciones con tarjeta de este plan aún no se actualizaron (servicio de pagos no disponible). Envía el mismo precio de nuevo para reintentar.',
+  },
   cost_line_not_found: { 'pt-BR': 'Linha de custo não encontrada.', en: 'Cost line not found.', es: 'Línea de costo no encontrada.' },
   // --- end of money ---
 };

@@ -230,7 +230,7 @@ export async function openPlatform(config: ApiConfig, overrides: PlatformOverrid
     adminAudit,
     clusters,
     clusterService,
-    adminPlans: new AdminPlanService({ db, plans, audit: adminAudit }),
+    adminPlans: new AdminPlanService({ db, plans, audit: adminAudit, repriceSubscriptions: (planId) => payments.repricePlan(planId) }),
     finance: new FinanceService({ db, finance: new FinanceRepository(db), audit: adminAudit, clock: () => new Date() }),
     close: async () => {
       await clusterChecks.stop();

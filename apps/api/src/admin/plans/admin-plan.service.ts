@@ -3,12 +3,20 @@ import type { AdminAuditRepository, AdminPlanRecord, CatalogPlan, Db, PlanReposi
 import { assertPlanPriceFitsTier, DomainError, notFound } from '@zapdeploy/domain';
 import type { AdminActor } from '../admin-actor.js';
 
-export type AdminPlanServiceDeps = { readonly db: Db; readonly plans: PlanRepository; readonly audit: AdminAuditRepository };
+export type AdminPlanServiceDeps = {
+  readonly db: Db;
+  readonly plans: PlanRepository;
+  readonly audit: AdminAuditRepository;
+  /** Re-prices the card subscriptions renewing on a plan (the payments service, at Mercado Pago) for their next charge. */
+  readonly repriceSubscriptions: (planId: string) => Promise<unknown>;
+};
 
 /**
  * The operators' plans: list with live instances and MRR, create, change, archive. A plan is never deleted (instances
- * and payments name it). A new price is what the next renewal charges (what was paid stays paid); new limits are
- * what each instance gets when the worker next starts or reconciles it. Every change is audited in its transaction.
+ * and payments name it). A new price is what the next renewal charges — a Pix checkout quotes the plan as it is then,
+ * and card subscriptions on the plan are re-priced after the change is saved — while what was paid stays paid; new
+ * limits are what each instance gets when the worker next starts or reconciles it. Every change is audited in its
+ * transaction.
  */
 export class AdminPlanService {
   constructor(private readonly deps: AdminPlanServiceDeps) {}
@@ -32,6 +40,19 @@ export class AdminPlanService {
   }
 
   async update(actor: AdminActor, id: string, input: UpdatePlan): Promise<AdminPlanRecord> {
+    const updated = await this.save(actor, id, input);
+    // After the commit (the payments service reads the new price). Sending the same price again retries it.
+    if (input.priceCents !== undefined && updated.tier === 'production') {
+      try {
+        await this.deps.repriceSubscriptions(id);
+      } catch {
+        throw new DomainError('unavailable', 'plan_reprice_failed');
+      }
+    }
+    return updated;
+  }
+
+  private async save(actor: AdminActor, id: string, input: UpdatePlan): Promise<AdminPlanRecord> {
     const { db, plans, audit } = this.deps;
     return db.transaction(async (tx) => {
       const before = await plans.lock(id, tx);
