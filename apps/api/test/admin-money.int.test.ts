@@ -184,8 +184,11 @@ describe('plans', () => {
     expectProblem(refused, 422, 'plan_archived');
     const other = await newInstance('plan_bot');
     expectProblem(await user.patch(`/api/v1/instances/${other}`, { planId: 'plan_turbo' }), 422, 'plan_archived');
+    expectProblem(await user.post(`/api/v1/instances/${other}/checkout`, { planId: 'plan_turbo', method: 'pix' }), 422, 'plan_archived');
     expect((await user.get(`/api/v1/instances/${onIt}`)).body).toMatchObject({ planId: 'plan_turbo' });
     expect((await user.patch(`/api/v1/instances/${onIt}`, { name: 'continua' })).status).toBe(200);
+    // Renewing the plan it is on is not refused (this install has no Mercado Pago, so it goes no further).
+    expectProblem(await user.post(`/api/v1/instances/${onIt}/checkout`, { planId: 'plan_turbo', method: 'pix' }), 503, 'payments_not_configured');
     expect((await api.platform.adminAudit.list({ action: 'plan.archive' }))[0]?.targetId).toBe('plan_turbo');
 
     expect((await owner.patch('/api/v1/admin/plans/plan_turbo', { archived: false })).body).toMatchObject({ archived: false });
