@@ -35,6 +35,7 @@ export {
   DEFAULT_CLUSTER_NAME,
   type NewCluster,
 } from './repositories/cluster.repository.js';
+export { type CostLineRecord, FinanceRepository, type FinanceSources } from './repositories/finance.repository.js';
 export { IdempotencyRepository, type StoredResponse } from './repositories/idempotency.repository.js';
 export {
   type DeploymentRecord,
@@ -47,7 +48,7 @@ export {
 } from './repositories/instance.repository.js';
 export { type Lease, LeaseRepository } from './repositories/lease.repository.js';
 export { type OutboxMessage, OutboxRepository, type PendingMessage } from './repositories/outbox.repository.js';
-export { PlanRepository } from './repositories/plan.repository.js';
+export { type AdminPlanRecord, type CatalogPlan, type NewPlan, type PlanChanges, PlanRepository } from './repositories/plan.repository.js';
 export { type RoleHolding, RoleRepository } from './repositories/role.repository.js';
 export { type SessionTransfer, SessionTransferRepository } from './repositories/session-transfer.repository.js';
 export { type UserRecord, UserRepository } from './repositories/user.repository.js';

@@ -40,6 +40,20 @@ describe(assertCanCreateInstance.name, () => {
     expect(assertCanCreateInstance({ ...base, plan: pro, billingEnforced: false })).toEqual({ awaitingPayment: false });
     expect(assertCanCreateInstance({ ...base, plan: dev })).toEqual({ awaitingPayment: false });
   });
+  it('refuses an archived plan to everyone', () => {
+    expect(codeOf(() => assertCanCreateInstance({ ...base, plan: { ...pro, archived: true } }))).toBe('plan_archived');
+    expect(codeOf(() => assertCanCreateInstance({ ...base, plan: { ...pro, archived: false } }))).toBeUndefined();
+  });
+});
+
+describe('archived plans and changes', () => {
+  it('refuses moving an instance onto an archived plan, not staying on one', () => {
+    const archived = { ...pro, archived: true };
+    const change = { isGuest: false, liveDevInstances: 0, billingEnforced: false };
+    expect(codeOf(() => assertCanChangePlan({ ...change, from: dev, to: archived }))).toBe('plan_archived');
+    expect(codeOf(() => assertCanChangePlan({ ...change, from: archived, to: archived }))).toBeUndefined();
+    expect(codeOf(() => assertCanChangePlan({ ...change, from: archived, to: dev }))).toBeUndefined();
+  });
 });
 
 describe(assertCanChangePlan.name, () => {

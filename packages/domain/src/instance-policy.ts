@@ -1,5 +1,5 @@
 import { DomainError } from './errors.js';
-import type { Plan } from './plans.js';
+import { assertPlanOpen, type Plan } from './plans.js';
 
 /** How many instances on the free dev plan one account (guest or not) may keep. */
 export const MAX_DEV_INSTANCES_PER_USER = 1;
@@ -23,6 +23,7 @@ export type CreationContext = {
  */
 export function assertCanCreateInstance(context: CreationContext): { readonly awaitingPayment: boolean } {
   const { isGuest, plan } = context;
+  assertPlanOpen(plan);
   if (isGuest && plan.tier !== 'dev') {
     throw new DomainError('forbidden', 'guest_plan_not_allowed', { plan: plan.slug });
   }
@@ -50,6 +51,7 @@ export function assertCanChangePlan(context: {
   readonly billingEnforced: boolean;
 }): void {
   if (context.from.id === context.to.id) return;
+  assertPlanOpen(context.to);
   if (context.isGuest && context.to.tier !== 'dev') {
     throw new DomainError('forbidden', 'guest_plan_not_allowed', { plan: context.to.slug });
   }

@@ -520,6 +520,45 @@ const catalog: Catalog = {
     en: 'Paused: account suspended. Contact support.',
     es: 'En pausa: cuenta suspendida. Habla con soporte.',
   },
+  // --- Operator console: money (plans, finance) ---
+  plan_slug_taken: {
+    'pt-BR': 'Já existe um plano com o identificador “{slug}”.',
+    en: 'There is already a plan with the slug “{slug}”.',
+    es: 'Ya existe un plan con el identificador «{slug}».',
+  },
+  plan_archived: {
+    'pt-BR': 'O plano “{plan}” foi arquivado e não aceita novas instâncias. Escolha outro plano.',
+    en: 'The “{plan}” plan is archived and takes no new instances. Choose another plan.',
+    es: 'El plan «{plan}» está archivado y no acepta nuevas instancias. Elige otro plan.',
+  },
+  plan_price_tier: {
+    'pt-BR': 'Um plano Dev é gratuito (preço 0) e um plano de produção tem preço maior que zero.',
+    en: 'A Dev plan is free (price 0) and a production plan has a price above zero.',
+    es: 'Un plan Dev es gratuito (precio 0) y un plan de producción tiene un precio mayor que cero.',
+  },
+  finance_month_invalid: {
+    'pt-BR': '“{month}” não é um mês (use AAAA-MM).',
+    en: '“{month}” is not a month (use YYYY-MM).',
+    es: '«{month}» no es un mes (usa AAAA-MM).',
+  },
+  finance_month_future: {
+    'pt-BR': 'O mês {month} ainda não começou.',
+    en: 'The month {month} has not started yet.',
+    es: 'El mes {month} aún no ha comenzado.',
+  },
+  finance_range_too_long: {
+    'pt-BR': 'Exporte no máximo {max} meses de uma vez.',
+    en: 'Export at most {max} months at a time.',
+    es: 'Exporta como máximo {max} meses a la vez.',
+  },
+  plan_reprice_failed: {
+    'pt-BR':
+      'O novo preço foi salvo, mas as assinaturas de cartão deste plano ainda não foram atualizadas (serviço de pagamentos indisponível). Envie o mesmo preço de novo para tentar outra vez.',
+    en: 'The new price was saved, but this plan’s card subscriptions were not updated yet (payments service unavailable). Send the same price again to retry.',
+    es: 'El nuevo precio se guardó, pero las suscripciones con tarjeta de este plan aún no se actualizaron (servicio de pagos no disponible). Envía el mismo precio de nuevo para reintentar.',
+  },
+  cost_line_not_found: { 'pt-BR': 'Linha de custo não encontrada.', en: 'Cost line not found.', es: 'Línea de costo no encontrada.' },
+  // --- end of money ---
 };
 
 export function hasMessage(code: string): boolean {

@@ -8,6 +8,7 @@ import {
   BillingRepository,
   type ClusterRepository,
   type DatabaseHandle,
+  FinanceRepository,
   IdempotencyRepository,
   InstanceRepository,
   OutboxRepository,
@@ -38,7 +39,9 @@ import { AdminsService } from '../admin/access/admins.service.js';
 import { AuditLogService } from '../admin/access/audit-log.service.js';
 import { describeFlagSource, flagdProviderFor, OpenFeatureFlags } from '../admin/access/openfeature-flags.js';
 import { ClusterService } from '../admin/cluster.service.js';
+import { FinanceService } from '../admin/finance/finance.service.js';
 import { AdminInstanceService } from '../admin/instances/admin-instance.service.js';
+import { AdminPlanService } from '../admin/plans/admin-plan.service.js';
 import { Superadmins } from '../admin/superadmins.js';
 import { UserAdminService } from '../admin/users/user-admin.service.js';
 import { type Auth, createAuth } from '../auth/better-auth.js';
@@ -86,6 +89,8 @@ export type Platform = {
   readonly auditLog: AuditLogService;
   readonly userAdmin: UserAdminService;
   readonly adminInstances: AdminInstanceService;
+  readonly adminPlans: AdminPlanService;
+  readonly finance: FinanceService;
   close(): Promise<void>;
 };
 
@@ -265,6 +270,8 @@ export async function openPlatform(config: ApiConfig, overrides: PlatformOverrid
     auditLog: new AuditLogService(adminAudit),
     userAdmin,
     adminInstances,
+    adminPlans: new AdminPlanService({ db, plans, audit: adminAudit, repriceSubscriptions: (planId) => payments.repricePlan(planId) }),
+    finance: new FinanceService({ db, finance: new FinanceRepository(db), audit: adminAudit, clock: () => new Date() }),
     close: async () => {
       await adminFlags.close();
       await clusterChecks.stop();
