@@ -6,6 +6,15 @@ export {
   guestExpiryCutoff,
   type SignupContext,
 } from './access-policy.js';
+export {
+  type AppliedLimits,
+  keptLimits,
+  type Limits,
+  limitsAfter,
+  type PlanNow,
+  sameAppliedLimits,
+  sameRuntimeLimits,
+} from './applied-limits.js';
 export * from './billing/index.js';
 export * from './clusters/index.js';
 export { DomainError, type ErrorKind, notFound } from './errors.js';

@@ -30,6 +30,12 @@ describe(containerAction.name, () => {
     expect(containerAction({ ...running, running: false, exitCode: 1 }, wanted)).toBe('none');
     expect(containerAction({ ...running, running: false, exitCode: 0 }, wanted, true)).toBe('start');
   });
+  it("starts a stopped container whose limits differ (the start applies the plan's current limits), and updates a crashed one's", () => {
+    const other = { ...wanted, memoryMb: 512 };
+    expect(containerAction({ ...running, running: false, exitCode: 0 }, other, true)).toBe('start');
+    expect(containerAction({ ...running, running: false }, other)).toBe('start');
+    expect(containerAction({ ...running, running: false, exitCode: 1 }, other)).toBe('update_limits');
+  });
 });
 
 describe(statusOfRunning.name, () => {

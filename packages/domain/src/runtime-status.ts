@@ -21,14 +21,16 @@ export type Wanted = {
 export type ContainerAction = 'replace' | 'update_limits' | 'start' | 'none';
 
 /**
- * What to do to the runtime so that an instance meant to run runs the wanted deployment, env and plan.
+ * What to do to the runtime so that an instance meant to run runs the wanted deployment, env and limits (those it
+ * keeps: see keptLimits).
  * `resuming`: the instance was paused (its container stopped on purpose), so a stopped container is started
  * whatever its exit code; otherwise a stopped container with an exit code crashed, and is left to the restart policy.
  */
 export function containerAction(observed: Observation, wanted: Wanted, resuming = false): ContainerAction {
   if (!observed.exists || observed.deploymentId !== wanted.deploymentId || observed.revision !== wanted.revision) return 'replace';
-  if (observed.limits && (observed.limits.cpuMillis !== wanted.cpuMillis || observed.limits.memoryMb !== wanted.memoryMb)) return 'update_limits';
+  // A start applies the plan's current limits itself (see limitsAfter), so it comes before an update of the limits.
   if (!observed.running && !observed.restarting && (resuming || observed.exitCode === null)) return 'start';
+  if (observed.limits && (observed.limits.cpuMillis !== wanted.cpuMillis || observed.limits.memoryMb !== wanted.memoryMb)) return 'update_limits';
   return 'none';
 }
 
