@@ -192,6 +192,14 @@ export const instances = pgTable(
     clusterId: text('cluster_id').references(() => clusters.id, { onDelete: 'restrict' }),
     /** Where an operator (or a drain) wants it moved; the worker moves it and clears this. */
     targetClusterId: text('target_cluster_id').references(() => clusters.id, { onDelete: 'restrict' }),
+    /**
+     * The plan and limits its workload was last (re)started with, written by the worker: it keeps them while it is
+     * on that plan (an operator's edit of the plan reaches it at its next restart). Null: none recorded yet.
+     */
+    appliedPlanId: text('applied_plan_id'),
+    appliedCpuMillis: integer('applied_cpu_millis'),
+    appliedMemoryMb: integer('applied_memory_mb'),
+    appliedDiskMb: integer('applied_disk_mb'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     deletedAt: timestamp('deleted_at', { withTimezone: true, mode: 'date' }),

@@ -1,4 +1,4 @@
-import { type DesiredState, type InstanceStatus, type Plan, SYSTEM_PAUSE_REASONS } from '@zapdeploy/domain';
+import { type AppliedLimits, type DesiredState, type InstanceStatus, type Plan, SYSTEM_PAUSE_REASONS } from '@zapdeploy/domain';
 import { and, eq, exists, gt, inArray, isNull, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '../database.js';
 import { deployments, instances, plans, workerLeases } from '../schema.js';
@@ -21,6 +21,8 @@ export type WorkItem = {
   readonly pendingSessionResets: number;
   readonly sessionResets: number;
   readonly plan: Plan;
+  /** The plan and limits its workload was last (re)started with (null: none recorded): see keptLimits. */
+  readonly appliedLimits: AppliedLimits | null;
   /** Where it runs (null: not placed yet: see ClusterRepository.place). */
   readonly clusterId: string | null;
   /** Where it should move (an operator's move or a drain); cleared by `completeMove`. */
@@ -78,6 +80,10 @@ export class WorkerInstanceRepository {
         diskMb: p.diskMb,
         tier: p.tier,
       },
+      appliedLimits:
+        i.appliedPlanId !== null && i.appliedCpuMillis !== null && i.appliedMemoryMb !== null && i.appliedDiskMb !== null
+          ? { planId: i.appliedPlanId, cpuMillis: i.appliedCpuMillis, memoryMb: i.appliedMemoryMb, diskMb: i.appliedDiskMb }
+          : null,
       deployment: d ? { id: d.id, number: d.number, status: d.status, image: d.image, commitSha: d.commitSha } : null,
     };
   }
@@ -146,10 +152,14 @@ export class WorkerInstanceRepository {
     return rows.map((r) => r.id);
   }
 
-  /** Disk allowance (MB) of live instances meant to run, with their owners. */
+  /**
+   * Disk allowance (MB) of live instances meant to run, with their owners: the one they were (re)started with while
+   * they are on that plan (see keptLimits), else their plan's.
+   */
   async diskLimits(): Promise<Map<string, { diskMb: number; ownerId: string | null; generation: number }>> {
+    const diskMb = sql<number>`case when ${instances.appliedPlanId} = ${instances.planId} and ${instances.appliedDiskMb} is not null then ${instances.appliedDiskMb} else ${plans.diskMb} end`;
     const rows = await this.db
-      .select({ id: instances.id, diskMb: plans.diskMb, ownerId: instances.ownerId, generation: instances.generation })
+      .select({ id: instances.id, diskMb, ownerId: instances.ownerId, generation: instances.generation })
       .from(instances)
       .innerJoin(plans, eq(plans.id, instances.planId))
       .where(and(isNull(instances.deletedAt), eq(instances.desiredState, 'running')));
@@ -204,6 +214,14 @@ export class WorkerInstanceRepository {
     await this.db
       .update(instances)
       .set({ sessionResetsApplied: count })
+      .where(and(eq(instances.id, id), this.holds(lease)));
+  }
+
+  /** Records the plan and limits the instance's workload runs with (see keptLimits), if the lease is still ours. */
+  async limitsApplied(id: string, lease: Lease, applied: AppliedLimits): Promise<void> {
+    await this.db
+      .update(instances)
+      .set({ appliedPlanId: applied.planId, appliedCpuMillis: applied.cpuMillis, appliedMemoryMb: applied.memoryMb, appliedDiskMb: applied.diskMb })
       .where(and(eq(instances.id, id), this.holds(lease)));
   }
 
