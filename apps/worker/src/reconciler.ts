@@ -14,7 +14,19 @@ import type {
   WorkerInstanceRepository,
   WorkItem,
 } from '@zapdeploy/db';
-import { containerAction, INITIAL_STATE, type InstanceStatus, isPaymentHold, isSystemPauseReason, statusOfRunning } from '@zapdeploy/domain';
+import {
+  type AppliedLimits,
+  containerAction,
+  INITIAL_STATE,
+  type InstanceStatus,
+  isPaymentHold,
+  isSystemPauseReason,
+  keptLimits,
+  limitsAfter,
+  sameAppliedLimits,
+  sameRuntimeLimits,
+  statusOfRunning,
+} from '@zapdeploy/domain';
 import { GithubApiError } from '@zapdeploy/github';
 import { ArchiveTooLargeError, type SessionArchiveStore } from '@zapdeploy/infra';
 import { type LogStore, logKeys } from '@zapdeploy/logstore';
@@ -164,11 +176,20 @@ export class Reconciler {
     }
     const env = await this.deps.instances.readEnv(item.id);
     const revision = revisionOf(env, item.restartRequests, item.sessionResets);
-    const wanted = { deploymentId: deployment.id, revision, cpuMillis: item.plan.cpuMillis, memoryMb: item.plan.memoryMb };
-    const limits = { cpuMillis: item.plan.cpuMillis, memoryMb: item.plan.memoryMb, diskMb: item.plan.diskMb };
-    const spec = { instanceId: item.id, deploymentId: deployment.id, artifact: image, env, limits, revision };
+    // A running bot keeps the limits it was started with until its next (re)start, unless its plan is another one now.
+    const kept = keptLimits(item.plan, item.appliedLimits);
+    const wanted = { deploymentId: deployment.id, revision, cpuMillis: kept.cpuMillis, memoryMb: kept.memoryMb };
+    // A (re)start takes the plan's current limits.
+    const current = { cpuMillis: item.plan.cpuMillis, memoryMb: item.plan.memoryMb, diskMb: item.plan.diskMb };
+    const spec = { instanceId: item.id, deploymentId: deployment.id, artifact: image, env, limits: current, revision };
     let action = containerAction(observed, wanted, item.status === 'paused' || restored);
-    if (action === 'update_limits' && !(await workload.updateLimits(item.id, limits))) action = 'replace';
+    // Recorded before the runtime is touched: a step that fails after it is retried towards the same limits.
+    let applied = await this.recordLimits(item, lease, item.appliedLimits, limitsAfter(action, item.plan, item.appliedLimits));
+    if (action === 'update_limits' && !(await workload.updateLimits(item.id, kept))) action = 'replace';
+    if (action === 'start' && observed.limits && !sameRuntimeLimits(observed.limits, current) && !(await workload.updateLimits(item.id, current))) {
+      action = 'replace';
+    }
+    applied = await this.recordLimits(item, lease, applied, limitsAfter(action, item.plan, item.appliedLimits));
     if (action === 'replace') {
       await this.setStatus(item, lease, 'starting', null);
       await this.system(item.id, observed.exists ? 'deploy_restarting' : 'deploy_starting', { n: deployment.number });
@@ -180,10 +201,10 @@ export class Reconciler {
       await workload.start(item.id);
       await this.system(item.id, 'instance_resumed');
     } else if (action === 'update_limits') {
-      await this.system(item.id, 'plan_applied', { cpu: limits.cpuMillis / 1000, memory: limits.memoryMb });
+      await this.system(item.id, 'plan_applied', { cpu: kept.cpuMillis / 1000, memory: kept.memoryMb });
     }
     await followers.ensure(item.id, item.ownerId);
-    const now = statusOfRunning(await workload.observe(item.id), item.plan.memoryMb);
+    const now = statusOfRunning(await workload.observe(item.id), applied.memoryMb);
     await this.setStatus(item, lease, now.status, now.reason);
   }
 
@@ -277,6 +298,12 @@ export class Reconciler {
   private async failureOf(deploymentId: string): Promise<string | null> {
     const reason = await this.deps.work.deploymentError(deploymentId);
     return reason ? (reason.split(':')[0] ?? null) : null;
+  }
+
+  /** Records the limits the workload runs with (see keptLimits) when they are not the ones recorded; returns them. */
+  private async recordLimits(item: WorkItem, lease: Lease, recorded: AppliedLimits | null, next: AppliedLimits): Promise<AppliedLimits> {
+    if (!sameAppliedLimits(recorded, next)) await this.deps.work.limitsApplied(item.id, lease, next);
+    return next;
   }
 
   /** Writes the status if it changed (and announces it); true when it changed. */
