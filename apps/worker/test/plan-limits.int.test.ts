@@ -1,3 +1,4 @@
+import { WorkerInstanceRepository } from '@zapdeploy/db';
 import { fixtures } from '@zapdeploy/test-support/stand-ins/fixture-repos';
 import { GitServer } from '@zapdeploy/test-support/stand-ins/git-server';
 import { startTestApi, type TestApi } from '@zapdeploy/test-support/support/api-harness';
@@ -23,6 +24,11 @@ async function signUp(email: string): Promise<TestClient> {
   const response = await client.post('/api/auth/sign-up/email', { email, password: 'cavalo-bateria-grampo', name: email.split('@')[0] });
   expect(response.status).toBe(200);
   return client;
+}
+
+/** The disk allowance the worker's disk watcher holds the instance to. */
+async function diskAllowance(id: string): Promise<number | undefined> {
+  return (await new WorkerInstanceRepository(api.platform.database.db).diskLimits()).get(id)?.diskMb;
 }
 
 async function observe(id: string) {
@@ -57,9 +63,9 @@ describe("a plan's limits", () => {
     expect(first.limits).toEqual({ cpuMillis: 250, memoryMb: 256, diskMb: 2048 });
 
     // (1) An operator raises the plan's memory: the running bot keeps what it was started with, through resyncs.
-    const edited = await admin.patch('/api/v1/admin/plans/plan_bot', { memoryMb: 384, cpuMillis: 300 });
+    const edited = await admin.patch('/api/v1/admin/plans/plan_bot', { memoryMb: 384, cpuMillis: 300, diskMb: 3072 });
     expect(edited.status, edited.text).toBe(200);
-    expect(edited.body).toMatchObject({ memoryMb: 384, cpuMillis: 300, appliesFrom: { price: 'next_period', limits: 'next_restart' } });
+    expect(edited.body).toMatchObject({ memoryMb: 384, cpuMillis: 300, diskMb: 3072, appliesFrom: { price: 'next_period', limits: 'next_restart' } });
     // Proving an absence: at least two resync passes (every RESYNC_SECONDS) go by, and nothing changes meanwhile.
     const until = Date.now() + (2 * RESYNC_SECONDS + 1.5) * 1000;
     while (Date.now() < until) {
@@ -70,10 +76,12 @@ describe("a plan's limits", () => {
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
     expect((await owner.get(`/api/v1/instances/${id}`)).body).toMatchObject({ status: 'running', planId: 'plan_bot' });
+    expect(await diskAllowance(id)).toBe(2048);
 
     // (2) Its restart starts it with the plan's current limits, kept from then on.
     expect((await owner.post(`/api/v1/instances/${id}/restart`)).status).toBe(202);
-    await expect.poll(async () => (await observe(id)).limits, { timeout: 30_000 }).toEqual({ cpuMillis: 300, memoryMb: 384, diskMb: 2048 });
+    await expect.poll(async () => (await observe(id)).limits, { timeout: 30_000 }).toEqual({ cpuMillis: 300, memoryMb: 384, diskMb: 3072 });
+    expect(await diskAllowance(id)).toBe(3072);
     const restarted = await observe(id);
     expect(restarted.startedAt).not.toBe(first.startedAt);
     await waitForInstance(owner, id, (i) => i.status === 'running');
@@ -82,10 +90,10 @@ describe("a plan's limits", () => {
     expect((await admin.patch('/api/v1/admin/plans/plan_bot', { memoryMb: 448 })).status).toBe(200);
     expect((await owner.post(`/api/v1/instances/${id}/pause`)).status).toBe(202);
     await waitForInstance(owner, id, (i) => i.status === 'paused');
-    expect((await observe(id)).limits).toEqual({ cpuMillis: 300, memoryMb: 384, diskMb: 2048 });
+    expect((await observe(id)).limits).toEqual({ cpuMillis: 300, memoryMb: 384, diskMb: 3072 });
     expect((await owner.post(`/api/v1/instances/${id}/resume`)).status).toBe(202);
     await waitForInstance(owner, id, (i) => i.status === 'running');
-    await expect.poll(async () => (await observe(id)).limits, { timeout: 30_000 }).toEqual({ cpuMillis: 300, memoryMb: 448, diskMb: 2048 });
+    await expect.poll(async () => (await observe(id)).limits, { timeout: 30_000 }).toEqual({ cpuMillis: 300, memoryMb: 448, diskMb: 3072 });
 
     // (3) The owner's own plan change applies at once, in place (no restart).
     const resumed = await observe(id);
@@ -93,6 +101,7 @@ describe("a plan's limits", () => {
     expect(moved.status, moved.text).toBe(200);
     await expect.poll(async () => (await observe(id)).limits, { timeout: 30_000 }).toEqual({ cpuMillis: 500, memoryMb: 512, diskMb: 5120 });
     expect((await observe(id)).startedAt).toBe(resumed.startedAt);
+    expect(await diskAllowance(id)).toBe(5120);
     await waitForLog(owner, `/api/v1/instances/${id}/logs`, /512 MB/);
   });
 });
