@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { startTestApi, type TestApi } from '@zapdeploy/test-support/support/api-harness';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible, launchChromium, SCREENSHOTS, screenshots, VIEWPORTS } from './browser.js';
 
@@ -142,5 +142,152 @@ describe('the operator console (pt-BR)', () => {
     await confirm.click();
     await notice(page).getByText('Cluster sp-1 removido.').waitFor();
     await expect.poll(() => card.count()).toBe(0);
+  });
+
+  it('users: finds an account, suspends it with a reason, caps its instances, reinstates it', async () => {
+    await page.goto(`${api.url}/admin/users`);
+    await page.getByPlaceholder('E-mail, nome ou ID').fill('bruno');
+    await page.getByRole('button', { name: 'Buscar' }).click();
+    await page.getByRole('link', { name: CUSTOMER }).waitFor();
+    await expectAccessible(page, 'admin: users');
+    await screenshots(page, 'admin-users');
+    await page.getByRole('link', { name: CUSTOMER }).click();
+    await page.waitForURL(`**/admin/users/${customerId}`);
+    await page.getByRole('link', { name: 'bot-do-bruno' }).waitFor();
+    await page.getByLabel('Motivo').fill('Spam em massa');
+    await page.getByRole('button', { name: 'Suspender conta' }).click();
+    await notice(page).getByText('Conta suspensa: os bots foram pausados.').waitFor();
+    expect(await page.getByTestId('suspended-reason').textContent()).toBe('Spam em massa');
+    await page.getByLabel('Máximo de instâncias').fill('3');
+    await page
+      .locator('form', { has: page.getByLabel('Máximo de instâncias') })
+      .getByRole('button', { name: 'Salvar' })
+      .click();
+    await notice(page).getByText('Salvo.').waitFor();
+    expect(await page.getByLabel('Máximo de instâncias').inputValue()).toBe('3');
+    await expectAccessible(page, 'admin: user suspended');
+    await screenshots(page, 'admin-user');
+    await page.getByRole('button', { name: 'Reativar conta' }).click();
+    await notice(page).getByText('Conta reativada').waitFor();
+    await page.getByRole('button', { name: 'Suspender conta' }).waitFor();
+  });
+
+  it('instances: filters by owner, opens one with deployments and logs, acts on it, grants a courtesy plan', async () => {
+    await page.goto(`${api.url}/admin/instances?userId=${customerId}`);
+    await page.getByRole('link', { name: 'bot-do-bruno' }).waitFor();
+    expect(await page.getByLabel('ID do dono').inputValue()).toBe(customerId);
+    await expectAccessible(page, 'admin: instances');
+    await screenshots(page, 'admin-instances');
+    await page.getByRole('link', { name: 'bot-do-bruno' }).click();
+    await page.waitForURL(`**/admin/instances/${instanceId}`);
+    await page.getByRole('heading', { name: 'bot-do-bruno' }).waitFor();
+    await page.getByRole('button', { name: 'Pausar' }).click();
+    await notice(page).getByText('Pausar: pedido aceito').waitFor();
+    await page.getByLabel('Motivo').fill('Parceiro de lançamento');
+    await page.getByRole('button', { name: 'Conceder cortesia' }).click();
+    await notice(page).getByText('Cortesia concedida até').waitFor();
+    await expectAccessible(page, 'admin: instance');
+    await screenshots(page, 'admin-instance');
+  });
+
+  it('plans: lists counts and MRR, creates one (a taken slug explained), edits saying when changes apply, archives', async () => {
+    await page.goto(`${api.url}/admin/plans`);
+    await page.getByTestId('total-mrr').waitFor();
+    await page.getByText('Mudança de preço vale nas renovações a partir do próximo período pago').waitFor();
+    await page.getByRole('button', { name: 'Novo plano' }).click();
+    const form = page.locator('form', { has: page.getByRole('heading', { name: 'Novo plano' }) });
+    const fill = async (slug: string) => {
+      await form.getByLabel('Identificador (slug)').fill(slug);
+      await form.getByLabel('Nome', { exact: true }).fill('Bot Max');
+      await form.getByLabel('Preço mensal (R$)').fill('99.90');
+      await form.getByLabel('CPU (vCPU)').fill('2');
+      await form.getByLabel('Memória (MB)').fill('2048');
+      await form.getByLabel('Disco (MB)').fill('10240');
+      await form.getByRole('button', { name: 'Criar plano' }).click();
+    };
+    await fill('bot-max');
+    await notice(page).getByText('Plano Bot Max criado.').waitFor();
+    const card = page.getByTestId('plan-bot-max');
+    await card.getByText('R$ 99,90/mês').waitFor();
+    await page.getByRole('button', { name: 'Novo plano' }).click();
+    await fill('bot-max');
+    await problem(page).waitFor();
+    await card.getByRole('button', { name: 'Editar' }).click();
+    await card.getByLabel('Preço mensal (R$)').fill('109.90');
+    await card.getByLabel('Memória (MB)').fill('3072');
+    await card.getByRole('button', { name: 'Salvar' }).click();
+    await notice(page).getByText('O novo preço vale nas renovações a partir do próximo período.').waitFor();
+    await notice(page).getByText('Os novos limites valem para cada instância no próximo reinício.').waitFor();
+    await card.getByRole('button', { name: 'Arquivar' }).click();
+    await card.getByText('Arquivado').waitFor();
+    await expectAccessible(page, 'admin: plans');
+    await screenshots(page, 'admin-plans');
+  });
+
+  it('finance: the month’s numbers, charts, cost lines and the CSV export', async () => {
+    await page.goto(`${api.url}/admin/finance`);
+    await page.getByTestId('finance-revenue').waitFor();
+    await expect.poll(() => page.locator('.recharts-surface').count()).toBe(3);
+    await page.getByLabel('Descrição').fill('Domínio zapdeploy.com.br');
+    await page.getByLabel('Valor (R$)').fill('40');
+    await page.getByRole('button', { name: 'Adicionar custo' }).click();
+    await notice(page).getByText('Custo “Domínio zapdeploy.com.br” adicionado.').waitFor();
+    await page.getByText('R$ 40,00').first().waitFor();
+    const csv = page.getByRole('link', { name: 'Baixar CSV' });
+    const href = (await csv.getAttribute('href')) ?? '';
+    expect(href).toMatch(/^\/api\/v1\/admin\/finance\.csv\?from=\d{4}-\d{2}&to=\d{4}-\d{2}$/);
+    const response = await page.request.get(`${api.url}${href}`);
+    expect(response.status()).toBe(200);
+    expect(response.headers()['content-type']).toContain('text/csv');
+    await expectAccessible(page, 'admin: finance');
+    await screenshots(page, 'admin-finance');
+  });
+
+  it('admins: grants an account only the finance area by e-mail; the audit log shows what was done', async () => {
+    const context = await newContext();
+    await signUp(context, FINANCE, 'Fernanda Finanças');
+    await context.close();
+    await page.goto(`${api.url}/admin/admins`);
+    await page.getByTestId(`admin-${OWNER}`).waitFor();
+    await page.getByLabel('E-mail ou ID da conta').fill(FINANCE);
+    const grant = page.locator('form', { has: page.getByRole('heading', { name: 'Dar acesso a uma conta' }) });
+    await grant.getByLabel('Financeiro').check();
+    await grant.getByRole('button', { name: 'Dar acesso' }).click();
+    await notice(page).getByText(`Acesso dado a ${FINANCE}.`).waitFor();
+    const card = page.getByTestId(`admin-${FINANCE}`);
+    await card.waitFor();
+    expect(await card.getByLabel('Financeiro').isChecked()).toBe(true);
+    expect(await card.getByLabel('Clusters').isChecked()).toBe(false);
+    await expectAccessible(page, 'admin: admins');
+    await screenshots(page, 'admin-admins');
+
+    await page.goto(`${api.url}/admin/audit`);
+    await page.getByText('user.suspend', { exact: true }).first().waitFor();
+    await page.getByLabel('Ação').fill('cluster.create');
+    await page.getByRole('button', { name: 'Filtrar' }).click();
+    await expect.poll(async () => new Set(await page.locator('tbody td.mono:not(.small)').allTextContents())).toEqual(new Set(['cluster.create']));
+    await expectAccessible(page, 'admin: audit');
+    await screenshots(page, 'admin-audit');
+  });
+
+  it('shows an admin with only the finance area only finance, in the menu and on the other pages', async () => {
+    const context = await newContext();
+    const signIn = await context.request.post(`${api.url}/api/auth/sign-in/email`, {
+      data: { email: FINANCE, password: PASSWORD },
+      headers: { origin: api.url },
+    });
+    expect(signIn.status()).toBe(200);
+    const finance = await context.newPage();
+    await finance.goto(`${api.url}/admin`);
+    await finance.waitForURL('**/admin/finance');
+    await expect.poll(() => menuLinks(finance)).toEqual(['Financeiro']);
+    await finance.getByTestId('finance-revenue').waitFor();
+    await screenshots(finance, 'admin-finance-only');
+    for (const area of ['clusters', 'users', 'instances', 'plans', 'admins', 'audit']) {
+      await finance.goto(`${api.url}/admin/${area}`);
+      await finance.getByTestId('admin-area-denied').getByText('Você não tem acesso a esta área do console.').waitFor();
+    }
+    expect((await finance.request.get(`${api.url}/api/v1/admin/clusters`)).status()).toBe(403);
+    await context.close();
   });
 });

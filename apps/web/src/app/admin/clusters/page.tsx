@@ -131,7 +131,7 @@ export default function ClustersPage() {
                 </div>
                 <StateBadge state={cluster.status} label={t(`admin.clusters.status.${cluster.status}` as MessageKey)} />
               </div>
-              <div className="form-grid">
+              <div className="metrics">
                 <div>
                   <div className="small muted">{t('admin.clusters.memory')}</div>
                   <div className="small">

@@ -135,7 +135,7 @@ export default function PlansPage() {
                   {plan.archived ? <StateBadge state="archived" label={t('admin.plans.archived')} /> : null}
                 </div>
               </div>
-              <div className="stats">
+              <div className="metrics">
                 <div>
                   <div className="small muted">{t('admin.plans.price')}</div>
                   <strong>{plan.priceCents === 0 ? t('landing.plans.free') : t('admin.perMonth', formatBRL(plan.priceCents, locale))}</strong>
