@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { tables } from '@zapdeploy/db';
 import { startTestApi, type TestApi } from '@zapdeploy/test-support/support/api-harness';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,6 +37,8 @@ const menu = (p: Page) => p.getByRole('navigation', { name: 'Console de operaç�
 const menuLinks = async (p: Page) => (await menu(p).getByRole('link').allTextContents()).map((text) => text.trim());
 const notice = (p: Page) => p.getByRole('status');
 const problem = (p: Page) => p.getByRole('alert');
+/** What the page says after an action: its notices and problems (a failed poll shows which). */
+const feedback = async (p: Page) => (await p.locator('[role=status], [role=alert]').allTextContents()).join(' | ');
 
 /** One phone screenshot with the console's menu open. */
 async function phoneMenuScreenshot(p: Page, name: string): Promise<void> {
@@ -185,7 +188,7 @@ describe('the operator console (pt-BR)', () => {
     await notice(page).getByText('Pausar: pedido aceito').waitFor();
     await page.getByLabel('Motivo').fill('Parceiro de lançamento');
     await page.getByRole('button', { name: 'Conceder cortesia' }).click();
-    await notice(page).getByText('Cortesia concedida até').waitFor();
+    await expect.poll(() => feedback(page)).toMatch(/^Cortesia concedida até \d{2}\/\d{2}\/\d{4}/);
     await expectAccessible(page, 'admin: instance');
     await screenshots(page, 'admin-instance');
   });
@@ -211,7 +214,7 @@ describe('the operator console (pt-BR)', () => {
     await card.getByText('R$ 99,90/mês').waitFor();
     await page.getByRole('button', { name: 'Novo plano' }).click();
     await fill('bot-max');
-    await problem(page).waitFor();
+    await problem(page).getByText('Já existe um plano com o identificador “bot-max”.').waitFor();
     await card.getByRole('button', { name: 'Editar' }).click();
     await card.getByLabel('Preço mensal (R$)').fill('109.90');
     await card.getByLabel('Memória (MB)').fill('3072');
@@ -225,9 +228,31 @@ describe('the operator console (pt-BR)', () => {
   });
 
   it('finance: the month’s numbers, charts, cost lines and the CSV export', async () => {
+    // This month: two payments (Pix and card) and a cost on the cluster the customer's bot is placed on.
+    const approvedAt = new Date();
+    const payment = (n: number, planId: string, method: string, amountCents: number) => ({
+      id: `pay_console_${n}`,
+      instanceId,
+      mpPaymentId: `mp-console-${n}`,
+      planId,
+      method,
+      kind: 'period',
+      amountCents,
+      status: 'approved',
+      approvedAt,
+    });
+    await api.platform.database.db.insert(tables.payments).values([payment(1, 'plan_bot', 'pix', 500), payment(2, 'plan_pro', 'card', 5000)]);
+    const clusters = (await (await page.request.get(`${api.url}/api/v1/admin/clusters`)).json()) as { items: { id: string; name: string }[] };
+    const local = clusters.items.find((cluster) => cluster.name === 'local');
+    const costed = await page.request.patch(`${api.url}/api/v1/admin/clusters/${local?.id}`, {
+      data: { monthlyCostCents: 12_000 },
+      headers: { origin: api.url },
+    });
+    expect(costed.status(), await costed.text()).toBe(200);
+
     await page.goto(`${api.url}/admin/finance`);
     await page.getByTestId('finance-revenue').waitFor();
-    await expect.poll(() => page.locator('.recharts-surface').count()).toBe(3);
+    await expect.poll(() => page.locator('.recharts-wrapper').count()).toBe(3);
     await page.getByLabel('Descrição').fill('Domínio zapdeploy.com.br');
     await page.getByLabel('Valor (R$)').fill('40');
     await page.getByRole('button', { name: 'Adicionar custo' }).click();
@@ -263,7 +288,7 @@ describe('the operator console (pt-BR)', () => {
 
     await page.goto(`${api.url}/admin/audit`);
     await page.getByText('user.suspend', { exact: true }).first().waitFor();
-    await page.getByLabel('Ação').fill('cluster.create');
+    await page.getByLabel('Ação', { exact: true }).fill('cluster.create');
     await page.getByRole('button', { name: 'Filtrar' }).click();
     await expect.poll(async () => new Set(await page.locator('tbody td.mono:not(.small)').allTextContents())).toEqual(new Set(['cluster.create']));
     await expectAccessible(page, 'admin: audit');

@@ -83,7 +83,10 @@ export default function AdminLayout({ children }: { children: ReactNode }) {
               </li>
             ))}
           </ul>
-          <p className="small muted admin-who">{me.email}</p>
+          <p className="small muted admin-who">
+            {me.email.split('@')[0]}
+            <wbr />@{me.email.split('@').slice(1).join('@')}
+          </p>
         </nav>
         <section className="admin-main">
           {area && !hasArea(me, area) ? (

@@ -24,9 +24,20 @@ function Bars({
   bars: { key: string; name: string; color: string }[];
   stacked?: boolean;
 }) {
-  const { locale } = useI18n();
+  const { locale, t } = useI18n();
   const compact = new Intl.NumberFormat(locale, { style: 'currency', currency: 'BRL', notation: 'compact', maximumFractionDigits: 1 });
   const height = 70 + data.length * (stacked ? 36 : 24 * bars.length + 16);
+  // A month without any of these values says so, instead of drawing empty axes.
+  if (data.every((row) => bars.every((bar) => !Number(row[bar.key])))) {
+    return (
+      <figure className="chart" style={{ margin: 0 }}>
+        <figcaption style={{ fontWeight: 700, marginBottom: '.5rem' }}>{label}</figcaption>
+        <p className="muted small" style={{ margin: 0 }}>
+          {t('admin.finance.nothing')}
+        </p>
+      </figure>
+    );
+  }
   return (
     <figure className="chart" style={{ margin: 0 }} role="img" aria-label={label}>
       <figcaption style={{ fontWeight: 700, marginBottom: '.5rem' }}>{label}</figcaption>
@@ -40,7 +51,7 @@ function Bars({
             contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', borderRadius: 8, color: 'var(--text)' }}
             cursor={{ fill: 'var(--surface-2)' }}
           />
-          <Legend wrapperStyle={{ fontSize: 13 }} />
+          <Legend wrapperStyle={{ fontSize: 13 }} formatter={(value) => <span style={{ color: 'var(--text)' }}>{value}</span>} />
           {bars.map((bar) => (
             <Bar key={bar.key} dataKey={bar.key} name={bar.name} fill={bar.color} stackId={stacked ? 'one' : undefined} isAnimationActive={false} />
           ))}

@@ -125,7 +125,7 @@ export default function AuditPage() {
                     <td>
                       <StateBadge state={entry.outcome} label={entry.outcome === 'ok' ? t('admin.audit.ok') : t('admin.audit.denied')} />
                     </td>
-                    <td className="mono small wrap">{[entry.targetType, entry.targetId].filter(Boolean).join(' ') || '—'}</td>
+                    <td className="mono small wrap narrow">{[entry.targetType, entry.targetId].filter(Boolean).join(' ') || '—'}</td>
                     <td className="wrap">
                       {entry.before !== null || entry.after !== null || entry.ip ? (
                         <details>

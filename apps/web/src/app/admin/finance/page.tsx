@@ -17,6 +17,25 @@ function monthOf(delta = 0, from?: string): string {
   return date.toISOString().slice(0, 7);
 }
 
+/** The last two years' months, newest first, named in the admin's language ("novembro de 2026"). */
+function MonthSelect({ id, value, onChange }: { id: string; value: string; onChange: (month: string) => void }) {
+  const { locale } = useI18n();
+  const name = new Intl.DateTimeFormat(locale, { month: 'long', year: 'numeric', timeZone: 'UTC' });
+  const months = Array.from({ length: 24 }, (_, index) => monthOf(-index));
+  return (
+    <select id={id} value={value} onChange={(event) => onChange(event.target.value)} style={{ width: 'auto' }}>
+      {months.map((month) => {
+        const label = name.format(new Date(`${month}-01T00:00:00Z`));
+        return (
+          <option key={month} value={month}>
+            {label.charAt(0).toLocaleUpperCase(locale) + label.slice(1)}
+          </option>
+        );
+      })}
+    </select>
+  );
+}
+
 /** A month's revenue, cost and margin; by plan, method and cluster, with charts; cost lines; CSV export. */
 export default function FinancePage() {
   const { t, locale } = useI18n();
@@ -62,14 +81,7 @@ export default function FinancePage() {
       <div className="row" style={{ alignItems: 'flex-end', gap: '1rem' }}>
         <div className="field">
           <label htmlFor="finance-month">{t('admin.finance.month')}</label>
-          <input
-            id="finance-month"
-            type="month"
-            value={month}
-            max={monthOf()}
-            onChange={(event) => event.target.value && setMonth(event.target.value)}
-            style={{ width: 'auto' }}
-          />
+          <MonthSelect id="finance-month" value={month} onChange={setMonth} />
         </div>
         {data?.projected ? <StateBadge state="draining" label={t('admin.finance.projected')} /> : null}
       </div>
@@ -205,11 +217,11 @@ export default function FinancePage() {
         <div className="row" style={{ alignItems: 'flex-end' }}>
           <div className="field">
             <label htmlFor="csv-from">{t('admin.finance.from')}</label>
-            <input id="csv-from" type="month" value={from} onChange={(event) => event.target.value && setFrom(event.target.value)} style={{ width: 'auto' }} />
+            <MonthSelect id="csv-from" value={from} onChange={setFrom} />
           </div>
           <div className="field">
             <label htmlFor="csv-to">{t('admin.finance.to')}</label>
-            <input id="csv-to" type="month" value={to} onChange={(event) => event.target.value && setTo(event.target.value)} style={{ width: 'auto' }} />
+            <MonthSelect id="csv-to" value={to} onChange={setTo} />
           </div>
           <a className="btn" href={`/api/v1/admin/finance.csv${query({ from, to })}`} download={`zapdeploy-financeiro-${from}-${to}.csv`}>
             {t('admin.finance.csv')}

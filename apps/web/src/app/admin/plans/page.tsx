@@ -143,7 +143,8 @@ export default function PlansPage() {
                 <div>
                   <div className="small muted">{t('admin.plans.limits')}</div>
                   <span>
-                    {formatNumber(plan.cpuMillis / 1000, locale)} vCPU · {plan.memoryMb} MB · {formatNumber(plan.diskMb / 1024, locale, 1)} GB
+                    <span className="nowrap">{formatNumber(plan.cpuMillis / 1000, locale)} vCPU</span> · <span className="nowrap">{plan.memoryMb} MB</span> ·{' '}
+                    <span className="nowrap">{formatNumber(plan.diskMb / 1024, locale, 1)} GB</span>
                   </span>
                 </div>
                 <div>

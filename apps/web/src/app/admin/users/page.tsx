@@ -7,7 +7,7 @@ import { ProblemAlert } from '@/components/problem-alert';
 import { useI18n } from '@/i18n/client';
 import { type Page, query, type UserSummary } from '@/lib/admin-api';
 import { api } from '@/lib/api';
-import { formatDate } from '@/lib/format';
+import { formatDate, formatDay } from '@/lib/format';
 
 /** Search every account by e-mail, name or id. */
 export default function UsersPage() {
@@ -88,7 +88,7 @@ export default function UsersPage() {
                       {!user.suspended && !user.isGuest ? <StateBadge state="active" label={t('admin.users.active')} /> : null}
                     </td>
                     <td>{user.instanceCount}</td>
-                    <td>{formatDate(user.createdAt, locale)}</td>
+                    <td>{formatDay(user.createdAt, locale)}</td>
                     <td>{user.lastActiveAt ? formatDate(user.lastActiveAt, locale) : '—'}</td>
                   </tr>
                 ))}

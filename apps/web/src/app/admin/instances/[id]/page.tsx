@@ -16,6 +16,7 @@ import { api, type Plan } from '@/lib/api';
 import { formatDate } from '@/lib/format';
 
 const ACTIONS = ['pause', 'resume', 'restart', 'redeploy'] as const;
+const KNOWN_STATES = ['running', 'paused', 'deleted'];
 const DEPLOY_STATUSES = ['queued', 'building', 'deploying', 'live', 'superseded', 'failed'];
 
 /** The date `days` from today, as an <input type="date"> value. */
@@ -32,11 +33,14 @@ export default function AdminInstancePage() {
   const clusters = useAdminData<{ items: Cluster[] }>(hasArea(me, 'clusters') ? '/api/v1/admin/clusters' : undefined);
   const adminPlans = useAdminData<{ items: AdminPlan[] }>(hasArea(me, 'plans') ? '/api/v1/admin/plans' : undefined);
   const publicPlans = useAdminData<Plan[]>(hasArea(me, 'plans') ? undefined : '/api/v1/plans');
-  const plans = adminPlans.data?.items.filter((plan) => !plan.archived) ?? publicPlans.data ?? [];
+  // A courtesy is a paid plan given for free: the free dev plans are not offered.
+  const plans = (adminPlans.data?.items.filter((plan) => !plan.archived) ?? publicPlans.data ?? []).filter((plan) => plan.tier !== 'dev');
   const action = useAction();
   const [deleting, setDeleting] = useState(false);
   const [logsKey, setLogsKey] = useState(0);
 
+  /** Where it may move: active clusters other than its own (undefined: the clusters cannot be listed, an id is typed). */
+  const targets = clusters.data?.items.filter((cluster) => cluster.status === 'active' && cluster.id !== instance?.clusterId);
   const merge = (updated: AdminInstance) => setData((current) => (current ? { ...current, ...updated } : current));
 
   async function act(name: (typeof ACTIONS)[number]) {
@@ -117,7 +121,7 @@ export default function AdminInstancePage() {
               </>
             ) : null}
             <dt>{t('admin.instances.desired')}</dt>
-            <dd>{instance.desiredState}</dd>
+            <dd>{KNOWN_STATES.includes(instance.desiredState) ? t(`status.${instance.desiredState}` as MessageKey) : instance.desiredState}</dd>
             <dt>{t('instances.repo')}</dt>
             <dd className="mono">
               {instance.repoUrl}
@@ -139,30 +143,37 @@ export default function AdminInstancePage() {
                 {t('instance.delete')}
               </button>
             </div>
-            <div className="form-grid">
+            <div className="cards">
               <form className="card stack" onSubmit={move}>
                 <h2 style={{ margin: 0 }}>{t('admin.clusters.moveTitle')}</h2>
-                <div className="field">
-                  <label htmlFor="move-target">{t('admin.clusters.moveTarget')}</label>
-                  {clusters.data ? (
-                    <select id="move-target" name="clusterId" required>
-                      {clusters.data.items
-                        .filter((cluster) => cluster.status === 'active' && cluster.id !== instance.clusterId)
-                        .map((cluster) => (
-                          <option key={cluster.id} value={cluster.id}>
-                            {cluster.name}
-                          </option>
-                        ))}
-                    </select>
-                  ) : (
-                    <input id="move-target" name="clusterId" required placeholder="cls_…" />
-                  )}
-                </div>
-                <div>
-                  <button type="submit" className="btn" disabled={action.busy}>
-                    {t('admin.clusters.move')}
-                  </button>
-                </div>
+                <p className="small muted" style={{ margin: 0 }}>
+                  {t('admin.clusters.moveHint')}
+                </p>
+                {targets?.length === 0 ? (
+                  <p style={{ margin: 0 }}>{t('admin.instances.noTarget')}</p>
+                ) : (
+                  <>
+                    <div className="field">
+                      <label htmlFor="move-target">{t('admin.clusters.moveTarget')}</label>
+                      {targets ? (
+                        <select id="move-target" name="clusterId" required>
+                          {targets.map((cluster) => (
+                            <option key={cluster.id} value={cluster.id}>
+                              {cluster.name}
+                            </option>
+                          ))}
+                        </select>
+                      ) : (
+                        <input id="move-target" name="clusterId" required placeholder="clu_…" />
+                      )}
+                    </div>
+                    <div>
+                      <button type="submit" className="btn" disabled={action.busy}>
+                        {t('admin.clusters.move')}
+                      </button>
+                    </div>
+                  </>
+                )}
               </form>
               <form className="card stack" onSubmit={courtesy}>
                 <h2 style={{ margin: 0 }}>{t('admin.instances.courtesy')}</h2>
@@ -171,7 +182,7 @@ export default function AdminInstancePage() {
                 </p>
                 <div className="field">
                   <label htmlFor="courtesy-plan">{t('instances.plan')}</label>
-                  <select id="courtesy-plan" name="planId" defaultValue={instance.planId}>
+                  <select id="courtesy-plan" name="planId" key={plans.map((plan) => plan.id).join()} defaultValue={instance.planId}>
                     {plans.map((plan) => (
                       <option key={plan.id} value={plan.id}>
                         {plan.name}

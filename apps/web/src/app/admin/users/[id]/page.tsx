@@ -92,7 +92,7 @@ export default function UserPage() {
             ) : null}
           </dl>
         </div>
-        <div className="form-grid">
+        <div className="cards">
           {user.suspended ? (
             <div className="card stack">
               <h2 style={{ margin: 0 }}>{t('admin.users.unsuspend')}</h2>
