@@ -266,6 +266,10 @@ describe('the operator console (pt-BR)', () => {
     expect(response.headers()['content-type']).toContain('text/csv');
     await expectAccessible(page, 'admin: finance');
     await screenshots(page, 'admin-finance');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expectAccessible(page, 'admin: finance (dark)');
+    await screenshots(page, 'admin-finance-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
   });
 
   it('admins: grants an account only the finance area by e-mail; the audit log shows what was done', async () => {
