@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { INestApplication } from '@nestjs/common';
+import type { Provider as FlagProvider } from '@openfeature/server-sdk';
 import { createApiApp, loadApiConfig, type Mail, openPlatform, type Platform } from '@zapdeploy/api';
 import { tables } from '@zapdeploy/db';
 import { openInfrastructure } from '@zapdeploy/infra';
@@ -47,6 +48,8 @@ export type HarnessOptions = {
   readonly web?: boolean;
   /** Also run the payments service in this process (Mercado Pago settings come from `env`). */
   readonly payments?: boolean | PaymentsOverrides;
+  /** The console's feature flags from this OpenFeature provider (e.g. InMemoryProvider) instead of the shipped flags file. */
+  readonly flags?: FlagProvider;
 };
 
 /** Starts the real API in-process on a free port, the way main.ts does, with a capturing mailer. */
@@ -96,12 +99,14 @@ export async function startTestApi(options: HarnessOptions): Promise<TestApi> {
   let worker: Worker | undefined;
   let payments: PaymentsService | undefined;
   const paymentsOption = options.payments ? { config: loadPaymentsConfig(env), overrides: options.payments === true ? {} : options.payments } : undefined;
+  const flagOverride = options.flags ? { flagProvider: options.flags } : {};
   let stopAll: (keepBots: boolean) => Promise<void>;
   if (options.worker || options.web) {
     const running = await startPlatform(config, loadWorkerConfig(env), {
       log: { info: keep, error: (line) => process.stderr.write(`${line}\n`) },
       mailer,
       listen: false,
+      ...(options.flags ? { flagProvider: options.flags } : {}),
       ...(paymentsOption ? { payments: paymentsOption } : {}),
       ...(options.web ? { web: { dir: WEB_DIR, port, host: '127.0.0.1' } } : {}),
     });
@@ -126,7 +131,7 @@ export async function startTestApi(options: HarnessOptions): Promise<TestApi> {
     const log = { info: () => undefined, error: (line: string) => process.stderr.write(`${line}\n`) };
     payments = new PaymentsService(paymentsOption.config, infrastructure, log, paymentsOption.overrides);
     const paymentsUrl = await payments.start(0);
-    platform = await openPlatform(config, { mailer, log: keep, infrastructure, paymentsUrl });
+    platform = await openPlatform(config, { mailer, log: keep, infrastructure, paymentsUrl, ...flagOverride });
     app = await createApiApp(platform);
     const started = payments;
     stopAll = async () => {
@@ -136,7 +141,7 @@ export async function startTestApi(options: HarnessOptions): Promise<TestApi> {
       await infrastructure.close();
     };
   } else {
-    platform = await openPlatform(config, { mailer, log: keep });
+    platform = await openPlatform(config, { mailer, log: keep, ...flagOverride });
     app = await createApiApp(platform);
     stopAll = async () => {
       await app.close();

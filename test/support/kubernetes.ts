@@ -37,3 +37,63 @@ export async function kubectl(cluster: TestCluster, args: readonly string[], inp
   if (input !== undefined) child.child.stdin?.end(input);
   return (await child).stdout;
 }
+
+/**
+ * What a test cluster looks like right now, for a failing test's message: which of its processes are alive (their
+ * logs' last lines when not), its node, pods and latest events. Never throws: a broken cluster is what it describes.
+ */
+export async function describeCluster(cluster: TestCluster): Promise<string> {
+  const dir = path.dirname(cluster.kubeconfigPath);
+  const parts: string[] = [`--- cluster ${cluster.name} (${dir})`];
+  const components = ['registry', 'containerd', 'etcd', 'apiserver', 'controller-manager', 'scheduler', 'kubelet', 'local-provisioner'];
+  for (const component of components) {
+    const pid = Number((await readFile(path.join(dir, 'run', `${component}.pid`), 'utf8').catch(() => '')).trim());
+    const state = pid ? (await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '')).split(' ')[2] : undefined;
+    const alive = state !== undefined && state !== '' && state !== 'Z';
+    parts.push(`${component}: ${alive ? `alive (pid ${pid})` : `NOT RUNNING (pid ${pid || 'none'})`}`);
+    if (!alive) {
+      const log = await readFile(path.join(dir, 'logs', `${component}.log`), 'utf8').catch(() => '');
+      parts.push(
+        ...log
+          .trimEnd()
+          .split('\n')
+          .slice(-8)
+          .map((line) => `  | ${line.slice(0, 300)}`),
+      );
+    }
+  }
+  const attempts: [string, string[]][] = [
+    ['nodes', ['get', 'nodes', '-o', 'wide']],
+    ['pods', ['get', 'pods', '-A', '-o', 'wide']],
+    ['claims', ['get', 'pvc', '-A']],
+    ['events', ['get', 'events', '-A', '--sort-by=.lastTimestamp']],
+  ];
+  for (const [what, args] of attempts) {
+    try {
+      const text = await kubectl(cluster, ['--request-timeout=10s', ...args]);
+      const lines = text.trimEnd().split('\n');
+      parts.push(`${what}:`, ...(what === 'events' ? lines.slice(-25) : lines).map((line) => `  ${line.slice(0, 300)}`));
+    } catch (error) {
+      parts.push(`${what}: kubectl failed: ${error instanceof Error ? error.message.slice(0, 300) : String(error)}`);
+    }
+  }
+  return parts.join('\n');
+}
+
+/**
+ * Runs `step`; when it fails, its error carries the clusters' description and `context()` (such as what the platform
+ * logged): CI shows a failure's message, rarely what was printed before it.
+ */
+export async function explainedBy<T>(clusters: readonly (TestCluster | undefined)[], step: () => Promise<T>, context?: () => string): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    const descriptions = await Promise.all(clusters.filter((c): c is TestCluster => c !== undefined).map(describeCluster));
+    const explanation = [...descriptions, ...(context ? ['--- context', context()] : [])].join('\n');
+    if (error instanceof Error) {
+      error.message = `${error.message}\n${explanation}`;
+      throw error;
+    }
+    throw new Error(`${String(error)}\n${explanation}`);
+  }
+}

@@ -5,6 +5,10 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, NestFactory } from '@nestjs/cor
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { AdminAuditRepository, InstanceRepository, PlanRepository, RoleRepository, SessionTransferRepository, UserRepository } from '@zapdeploy/db';
 import express from 'express';
+import { AdminAccessController } from './admin/access/admin-access.controller.js';
+import { AdminAccess } from './admin/access/admin-access.js';
+import { AdminsService } from './admin/access/admins.service.js';
+import { AuditLogService } from './admin/access/audit-log.service.js';
 import { AdminInstancesController } from './admin/admin-instances.controller.js';
 import { ClusterService } from './admin/cluster.service.js';
 import { ClustersController } from './admin/clusters.controller.js';
@@ -98,6 +102,7 @@ export async function createApiApp(platform: Platform): Promise<INestApplication
       WhatsappController,
       ClustersController,
       AdminInstancesController,
+      AdminAccessController,
     ],
     providers: [
       { provide: AUTH, useValue: platform.auth },
@@ -123,6 +128,9 @@ export async function createApiApp(platform: Platform): Promise<INestApplication
       { provide: RoleRepository, useValue: platform.roles },
       { provide: AdminAuditRepository, useValue: platform.adminAudit },
       { provide: ClusterService, useValue: platform.clusterService },
+      { provide: AdminAccess, useValue: platform.adminAccess },
+      { provide: AdminsService, useValue: platform.admins },
+      { provide: AuditLogService, useValue: platform.auditLog },
       // In this order: AuthGuard finds the caller, PermissionGuard checks admin routes' permissions.
       { provide: APP_GUARD, useClass: AuthGuard },
       { provide: APP_GUARD, useClass: PermissionGuard },

@@ -1,6 +1,9 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   type AccessConfig,
   booleanString,
+  ConfigError,
   commaList,
   type Env,
   type GithubConfig,
@@ -16,6 +19,9 @@ import {
   urlString,
 } from '@zapdeploy/config';
 import { z } from 'zod';
+
+/** The console's feature flags that ship with the platform (flagd definitions): each area for its role or `owner`. */
+export const SHIPPED_FLAGS_FILE = fileURLToPath(new URL('../config/flags.json', import.meta.url));
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -36,7 +42,23 @@ const schema = z.object({
   SMTP_URL: urlString(['smtp', 'smtps']).optional(),
   MAIL_FROM: z.string().default('Zapdeploy <no-reply@localhost>'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  ZAPDEPLOY_FLAGS_FILE: z.string().optional(),
+  ZAPDEPLOY_FLAGD_HOST: z
+    .string()
+    .regex(/^[A-Za-z0-9.:[\]-]+$/, 'expected a host name or address, such as flagd or 10.0.0.5')
+    .optional(),
+  ZAPDEPLOY_FLAGD_PORT: portNumber.default(8013),
+  ZAPDEPLOY_FLAGD_TLS: booleanString.default(false),
 });
+
+/**
+ * Where the console's feature flags (`admin.<area>`) are evaluated, with flagd's OpenFeature provider: in this process
+ * from a flagd definitions file (the shipped one unless ZAPDEPLOY_FLAGS_FILE; re-read when it changes), or by a flagd
+ * daemon (ZAPDEPLOY_FLAGD_HOST, its evaluation port ZAPDEPLOY_FLAGD_PORT).
+ */
+export type FlagsConfig =
+  | { readonly source: 'file'; readonly path: string }
+  | { readonly source: 'flagd'; readonly host: string; readonly port: number; readonly tls: boolean };
 
 export type ApiConfig = {
   readonly infra: InfraConfig;
@@ -80,6 +102,7 @@ export type ApiConfig = {
   readonly smtpUrl: string | undefined;
   readonly mailFrom: string;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  readonly flags: FlagsConfig;
 };
 
 /** Reads the API's environment once; throws ConfigError naming every bad variable. */
@@ -120,7 +143,18 @@ export function loadApiConfig(env: Env): ApiConfig {
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     logLevel: e.LOG_LEVEL,
+    flags: flagsConfig(e),
   };
+}
+
+function flagsConfig(e: z.infer<typeof schema>): FlagsConfig {
+  if (e.ZAPDEPLOY_FLAGD_HOST && e.ZAPDEPLOY_FLAGS_FILE) {
+    throw new ConfigError([
+      `ZAPDEPLOY_FLAGS_FILE: set either a flags file or a flagd daemon (ZAPDEPLOY_FLAGD_HOST), not both (got "${e.ZAPDEPLOY_FLAGS_FILE}")`,
+    ]);
+  }
+  if (e.ZAPDEPLOY_FLAGD_HOST) return { source: 'flagd', host: e.ZAPDEPLOY_FLAGD_HOST, port: e.ZAPDEPLOY_FLAGD_PORT, tls: e.ZAPDEPLOY_FLAGD_TLS };
+  return { source: 'file', path: e.ZAPDEPLOY_FLAGS_FILE ? path.resolve(e.ZAPDEPLOY_FLAGS_FILE) : SHIPPED_FLAGS_FILE };
 }
 
 function stripSlash(url: string): string {

@@ -1,6 +1,7 @@
 import { routes as contract, type RouteDef } from '@zapdeploy/contracts';
 import { DEFAULT_CLUSTER_NAME, tables } from '@zapdeploy/db';
 import { startTestApi, type TestApi } from '@zapdeploy/test-support/support/api-harness';
+import { everyAdminFlagOn } from '@zapdeploy/test-support/support/flags';
 import { TestClient } from '@zapdeploy/test-support/support/http-client';
 import { createTestDatabase } from '@zapdeploy/test-support/support/services';
 import { and, eq } from 'drizzle-orm';
@@ -75,7 +76,13 @@ beforeAll(async () => {
   const first = await startTestApi({ mode: 'full', databaseUrl: database.url });
   await signUp(EARLY_SUPERADMIN, first.url);
   await first.stop();
-  api = await startTestApi({ mode: 'full', databaseUrl: database.url, env: { ZAPDEPLOY_SUPERADMINS: `${SUPERADMIN}, ${EARLY_SUPERADMIN}` } });
+  // Every console flag on: here the roles' permissions decide (the flags' own narrowing: authorization-matrix).
+  api = await startTestApi({
+    mode: 'full',
+    databaseUrl: database.url,
+    env: { ZAPDEPLOY_SUPERADMINS: `${SUPERADMIN}, ${EARLY_SUPERADMIN}` },
+    flags: everyAdminFlagOn(),
+  });
   ({ client: owner } = await signUp(SUPERADMIN));
   ({ client: viewer, id: viewerId } = await signUp('olho@example.com'));
   ({ client: plainUser, id: plainUserId } = await signUp('comum@example.com'));

@@ -1,4 +1,6 @@
-import { routes } from '@zapdeploy/contracts';
+import { SHIPPED_FLAGS_FILE } from '@zapdeploy/api';
+import { type RouteDef, routes } from '@zapdeploy/contracts';
+import { ADMIN_AREA_NAMES, type AdminArea, areaOf, type Permission } from '@zapdeploy/domain';
 import { type MercadoPagoStandIn, startMercadoPagoStandIn } from '@zapdeploy/test-support/stand-ins/mercadopago';
 import { startTestApi, type TestApi } from '@zapdeploy/test-support/support/api-harness';
 import { TestClient } from '@zapdeploy/test-support/support/http-client';
@@ -9,10 +11,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * The table below is the policy; a route added to the contract without a row here fails the first test.
  *
  * Callers: anonymous; a guest; another signed-in user; the owner (session cookie); the owner's API tokens with
- * each scope; an administrator (ZAPDEPLOY_SUPERADMINS: the `owner` role, every permission). Admin routes
- * (/api/v1/admin/…) are for a role holding their permission only: 401 without credentials, 403 for everyone else. Expected answers: 401 without credentials; 403 for a token whose scope is too small; 404 for an
- * instance, deployment, token or transfer of someone else (never 403: existence is not revealed); anything
- * but 401/403 (and 404 for owned resources) for a caller who may act — validation may still say 400/422.
+ * each scope; an administrator (ZAPDEPLOY_SUPERADMINS: the `owner` role, every permission). Expected answers: 401
+ * without credentials; 403 for a token whose scope is too small; 404 for an instance, deployment, token or transfer of
+ * someone else (never 403: existence is not revealed); anything but 401/403 (and 404 for owned resources) for a caller
+ * who may act — validation may still say 400/422.
+ *
+ * Admin routes (`auth: 'admin'` in the contract, whoever adds them) need no row: their rule comes from the contract. A
+ * route is open to a role holding its permission AND the flag of the permission's area (`admin.<area>`, evaluated here
+ * by flagd from the flags file that ships with the platform); a route without a permission to anyone with an area.
+ * Their callers, besides those above: an administrator of each single area (the role `area-<area>`: its flag is on),
+ * and one whose role grants the cluster permissions but not through an area role (the flag is off for them): 401
+ * without credentials, 403 for everyone but the owner and the area's administrator.
  */
 
 type Scope = 'read' | 'deploy' | 'full';
@@ -30,8 +39,11 @@ type Rule =
       /** Consumes the resource: each caller allowed to act gets a fresh one. */
       readonly consumes?: 'instance' | 'token';
     }
-  /** An operator route: only a user whose roles hold `permission` (403 `forbidden` for every other user and token). */
-  | { readonly kind: 'admin'; readonly permission: string };
+  /**
+   * An operator route (from the contract): only a user whose roles hold `permission` and for whom its area's flag is on
+   * (any area when there is no permission); 403 `forbidden` for every other user and token.
+   */
+  | { readonly kind: 'admin'; readonly permission: Permission | undefined };
 
 const POLICY: Record<string, Rule> = {
   'GET /api/health': { kind: 'public' },
@@ -74,20 +86,24 @@ const POLICY: Record<string, Rule> = {
   'GET /api/v1/deployments/{id}/logs': { kind: 'user', scope: 'read', owned: true },
   'GET /api/v1/events': { kind: 'user', scope: 'read', owned: false },
   'GET /api/v1/github/repos': { kind: 'user', scope: 'read', owned: false },
-  'GET /api/v1/admin/clusters': { kind: 'admin', permission: 'clusters.read' },
-  'POST /api/v1/admin/clusters': { kind: 'admin', permission: 'clusters.write' },
-  'GET /api/v1/admin/clusters/{id}': { kind: 'admin', permission: 'clusters.read' },
-  'PATCH /api/v1/admin/clusters/{id}': { kind: 'admin', permission: 'clusters.write' },
-  'DELETE /api/v1/admin/clusters/{id}': { kind: 'admin', permission: 'clusters.write' },
-  'POST /api/v1/admin/instances/{id}/move': { kind: 'admin', permission: 'instances.write' },
 };
+
+const keyOf = (route: RouteDef) => `${route.method.toUpperCase()} ${route.path}`;
+/** Every admin route of the contract, its rule from the contract itself. */
+const ADMIN_POLICY: Record<string, Rule> = Object.fromEntries(
+  (Object.values(routes) as RouteDef[])
+    .filter((route) => route.auth === 'admin')
+    .map((route) => [keyOf(route), { kind: 'admin', permission: route.permission as Permission | undefined }]),
+);
 
 const SCOPES: readonly Scope[] = ['read', 'deploy', 'full'];
 const RANK: Record<Scope, number> = { read: 0, deploy: 1, full: 2 };
-type Caller = 'anonymous' | 'guest' | 'other' | 'owner' | 'admin' | `token:${Scope}`;
+type Caller = 'anonymous' | 'guest' | 'other' | 'owner' | 'admin' | `token:${Scope}` | `area:${AdminArea}` | 'role-without-flag';
 const CALLERS: readonly Caller[] = ['anonymous', 'guest', 'other', ...SCOPES.map((s) => `token:${s}` as const), 'owner', 'admin'];
+/** Callers of admin routes only (elsewhere they are signed-in users like `other`). */
+const ADMIN_CALLERS: readonly Caller[] = [...CALLERS, ...ADMIN_AREA_NAMES.map((area) => `area:${area}` as const), 'role-without-flag'];
 
-const contract = Object.values(routes).map((route) => ({ route, key: `${route.method.toUpperCase()} ${route.path}` }));
+const contract = (Object.values(routes) as RouteDef[]).map((route) => ({ route, key: keyOf(route) }));
 
 let api: TestApi;
 let mercadoPago: MercadoPagoStandIn;
@@ -100,11 +116,21 @@ let instanceId = '';
 let deploymentId = '';
 let transferId = '';
 let instances = 0;
+const areaAdmins = new Map<AdminArea, TestClient>();
+let roleWithoutFlag: TestClient;
+/** What admin routes act on: an instance and an account of their own, so that no admin action touches the rest. */
+let adminTargetInstanceId = '';
+let adminTargetUserId = '';
+
+async function signUpWithId(email: string): Promise<{ client: TestClient; id: string }> {
+  const client = new TestClient(api.url);
+  const response = await client.post('/api/auth/sign-up/email', { email, password: 'cavalo-bateria-grampo', name: email.split('@')[0] });
+  expect(response.status).toBe(200);
+  return { client, id: (response.body.user as { id: string }).id };
+}
 
 async function signUp(email: string): Promise<TestClient> {
-  const client = new TestClient(api.url);
-  expect((await client.post('/api/auth/sign-up/email', { email, password: 'cavalo-bateria-grampo', name: email.split('@')[0] })).status).toBe(200);
-  return client;
+  return (await signUpWithId(email)).client;
 }
 
 async function newInstance(): Promise<{ id: string; deploymentId: string }> {
@@ -152,6 +178,17 @@ beforeAll(async () => {
     tokens.set(scope, created.body.token as string);
   }
   ({ id: instanceId, deploymentId } = await newInstance());
+  ({ id: adminTargetInstanceId } = await newInstance());
+  for (const area of ADMIN_AREA_NAMES) {
+    const { client, id } = await signUpWithId(`area-${area}@example.com`);
+    await api.platform.roles.grant(id, `area-${area}`, null);
+    areaAdmins.set(area, client);
+  }
+  // A seeded role holding clusters.read, clusters.write and instances.write, but not an area role: the flags are off.
+  const withoutFlag = await signUpWithId('sem-flag@example.com');
+  await api.platform.roles.grant(withoutFlag.id, 'clusters-admin', null);
+  roleWithoutFlag = withoutFlag.client;
+  ({ id: adminTargetUserId } = await signUpWithId('alvo@example.com'));
   const backup = await owner.post(`/api/v1/instances/${instanceId}/whatsapp/session/backup`);
   expect(backup.status).toBe(202);
   transferId = backup.body.id as string;
@@ -167,6 +204,12 @@ function clientOf(caller: Caller): TestClient {
   if (caller === 'other') return other;
   if (caller === 'owner') return owner;
   if (caller === 'admin') return admin;
+  if (caller === 'role-without-flag') return roleWithoutFlag;
+  if (caller.startsWith('area:')) {
+    const client = areaAdmins.get(caller.slice(5) as AdminArea);
+    if (!client) throw new Error(`no administrator for ${caller}`);
+    return client;
+  }
   return new TestClient(api.url).withToken(tokens.get(caller.slice(6) as Scope) ?? '');
 }
 
@@ -177,6 +220,8 @@ const BODIES: Record<string, unknown> = {
   'POST /api/v1/admin/clusters': { name: 'matriz', kind: 'docker', region: 'local', credentials: 'unix:///var/run/docker.sock' },
   'PATCH /api/v1/admin/clusters/{id}': { status: 'cordoned' },
   'POST /api/v1/admin/instances/{id}/move': { clusterId: 'clu_nope' },
+  // An account with no role: no area is given (a caller allowed to act leaves it as it was).
+  'PUT /api/v1/admin/admins/{userId}': { areas: [] },
 };
 
 /** Status only: streams (SSE) are cut as soon as the headers arrive. */
@@ -202,7 +247,14 @@ function expected(rule: Rule, caller: Caller): { status?: number; clientError?: 
   if (rule.kind === 'public') return { allowed: true };
   if (rule.kind === 'signed') return { clientError: true };
   if (caller === 'anonymous') return { status: 401 };
-  if (rule.kind === 'admin') return caller === 'admin' ? { allowed: true } : { status: 403 };
+  if (rule.kind === 'admin') {
+    if (caller === 'admin') return { allowed: true };
+    if (caller.startsWith('area:')) {
+      const area = caller.slice(5) as AdminArea;
+      return rule.permission === undefined || areaOf(rule.permission) === area ? { allowed: true } : { status: 403 };
+    }
+    return { status: 403 };
+  }
   if (caller.startsWith('token:') && RANK[caller.slice(6) as Scope] < RANK[rule.scope]) return { status: 403 };
   if (caller === 'guest' && rule.noGuests) return { status: 403 };
   if ((caller === 'guest' || caller === 'other' || caller === 'admin') && rule.owned) return { status: 404 };
@@ -212,16 +264,27 @@ function expected(rule: Rule, caller: Caller): { status?: number; clientError?: 
 describe('the authorization matrix', () => {
   it('has a policy row for every route of the contract, and no row for a route that does not exist', () => {
     const keys = contract.map((c) => c.key).sort();
-    expect(keys.filter((key) => !(key in POLICY))).toEqual([]);
+    expect(keys.filter((key) => !(key in POLICY) && !(key in ADMIN_POLICY))).toEqual([]);
     expect(Object.keys(POLICY).filter((key) => !keys.includes(key))).toEqual([]);
+    // Admin routes are ruled by the contract, each naming a permission of an area (or none: any area); a row written
+    // here for one anyway must say the same.
+    const disagreeing = Object.keys(POLICY).filter((key) => key in ADMIN_POLICY && JSON.stringify(POLICY[key]) !== JSON.stringify(ADMIN_POLICY[key]));
+    expect(disagreeing).toEqual([]);
+    const unruled = Object.entries(ADMIN_POLICY).filter(([, rule]) => rule.kind === 'admin' && rule.permission !== undefined && !areaOf(rule.permission));
+    expect(unruled.map(([key]) => key)).toEqual([]);
+    expect(Object.keys(ADMIN_POLICY)).toContain('GET /api/v1/admin/me');
+  });
+
+  it('evaluates the console flags with flagd from the flags file that ships with the platform', () => {
+    expect(api.platform.config.flags).toEqual({ source: 'file', path: SHIPPED_FLAGS_FILE });
   });
 
   it('answers every caller of every route as the policy says', async () => {
     const mismatches: string[] = [];
     for (const { route, key } of contract) {
-      const rule = POLICY[key];
+      const rule = ADMIN_POLICY[key] ?? POLICY[key];
       if (!rule) continue;
-      for (const caller of CALLERS) {
+      for (const caller of rule.kind === 'admin' ? ADMIN_CALLERS : CALLERS) {
         const want = expected(rule, caller);
         // A caller allowed to consume the resource gets one of its own; the shared ones stay for the others.
         let id = instanceId;
@@ -229,7 +292,11 @@ describe('the authorization matrix', () => {
         if (rule.kind === 'user' && rule.consumes === 'instance' && want.allowed) ({ id, deploymentId: deployment } = await newInstance());
         if (rule.kind === 'user' && rule.consumes === 'token') id = await newToken();
         if (key === 'POST /api/auth/sign-out' && ['guest', 'other', 'owner', 'admin'].includes(caller)) continue; // would end the session: checked last
-        const path = route.path.replace('{transferId}', transferId).replace('{id}', key.startsWith('GET /api/v1/deployments/') ? deployment : id);
+        if (rule.kind === 'admin') id = adminTargetInstanceId;
+        const path = route.path
+          .replace('{transferId}', transferId)
+          .replace('{userId}', adminTargetUserId)
+          .replace('{id}', key.startsWith('GET /api/v1/deployments/') ? deployment : id);
         const got = await statusOf(caller, route.method.toUpperCase(), path, BODIES[key]);
         const refused = got.status === 401 || got.status === 403 || (want.notFound === false && got.status === 404) || got.status >= 500;
         const ok = want.status !== undefined ? got.status === want.status : want.clientError ? got.status >= 400 && got.status < 500 : !refused;

@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { type ApiConfig, createApiApp, type Mailer, openPlatform, type Platform } from '@zapdeploy/api';
+import { type ApiConfig, createApiApp, type Mailer, openPlatform, type Platform, type PlatformOverrides } from '@zapdeploy/api';
 import { type Infrastructure, openInfrastructure } from '@zapdeploy/infra';
 import { type PaymentsConfig, type PaymentsOverrides, PaymentsService } from '@zapdeploy/payments';
 import { createRuntime, databaseTenants, Worker, type WorkerConfig } from '@zapdeploy/worker';
@@ -34,6 +34,8 @@ export async function startPlatform(
     readonly web?: { readonly dir: string; readonly port: number; readonly host: string };
     /** Run the payments service in this process too, on a private port. */
     readonly payments?: { readonly config: PaymentsConfig; readonly overrides?: PaymentsOverrides };
+    /** The console's feature flags from this OpenFeature provider instead of `apiConfig.flags` (tests). */
+    readonly flagProvider?: PlatformOverrides['flagProvider'];
   },
 ): Promise<RunningPlatform> {
   const infrastructure = await openInfrastructure(apiConfig.infra);
@@ -45,6 +47,7 @@ export async function startPlatform(
     log: options.log.info,
     ...(options.mailer ? { mailer: options.mailer } : {}),
     ...(paymentsUrl ? { paymentsUrl } : {}),
+    ...(options.flagProvider ? { flagProvider: options.flagProvider } : {}),
   });
   const worker = new Worker(workerConfig, infrastructure, runtime, options.log);
   await worker.start();

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type {
   BuildRequest,
   BuiltArtifact,
@@ -10,6 +11,9 @@ import type {
   RuntimePorts,
   Workload,
 } from '@zapdeploy/runtime';
+
+/** How often a watch checks whether the clusters changed (it is restarted with them when they did). */
+const CLUSTER_SET_CHECK_MS = 5_000;
 
 /** What the router needs to know of the platform's clusters. */
 export type ClusterDirectory = {
@@ -49,6 +53,7 @@ export class ClusterRouter implements RuntimePorts {
     private readonly directory: ClusterDirectory,
     private readonly connect: (cluster: ClusterConnection) => RuntimePorts,
     private readonly log: (message: string) => void,
+    private readonly clusterCheckMs = CLUSTER_SET_CHECK_MS,
   ) {
     this.kind = local.kind;
     this.builder = this.routedBuilder();
@@ -90,6 +95,24 @@ export class ClusterRouter implements RuntimePorts {
     return all;
   }
 
+  /** The clusters as a comparable key: their ids and connection versions. */
+  private async clusterSet(): Promise<string> {
+    return (await this.directory.clusters())
+      .map((cluster) => `${cluster.id}@${cluster.version}`)
+      .sort()
+      .join(',');
+  }
+
+  /** Resolves once the clusters differ from `watching` (or `signal` aborts). */
+  private async untilClustersChange(watching: string, signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      await sleep(this.clusterCheckMs, undefined, { signal }).catch(() => undefined);
+      if (signal.aborted) return;
+      const now = await this.clusterSet().catch(() => watching);
+      if (now !== watching) return;
+    }
+  }
+
   private routedBuilder(): ImageBuilder {
     return {
       ping: () => this.local.builder.ping(),
@@ -119,13 +142,17 @@ export class ClusterRouter implements RuntimePorts {
         (await on(id)).follow(id, since, onLine, signal),
       readFile: async (id: string, name: string, maxBytes: number) => (await on(id)).readFile(id, name, maxBytes),
       list: async () => [...new Set((await Promise.all((await this.all()).map((ports) => ports.workload.list()))).flat())],
-      // Every cluster's changes; ends (to be called again, with the clusters of then) when any watch ends.
+      // Every cluster's changes; ends (to be called again, with the clusters of then) when any watch ends or the
+      // clusters change (one added, removed or given new credentials: its bots must be watched from then on).
       watch: async (onChange: (id: string) => void, signal: AbortSignal) => {
         const controller = new AbortController();
         const stop = () => controller.abort();
         signal.addEventListener('abort', stop, { once: true });
         try {
-          await Promise.race((await this.all()).map((ports) => ports.workload.watch(onChange, AbortSignal.any([signal, controller.signal]))));
+          const watching = await this.clusterSet();
+          const both = AbortSignal.any([signal, controller.signal]);
+          const watches = (await this.all()).map((ports) => ports.workload.watch(onChange, both));
+          await Promise.race([...watches, this.untilClustersChange(watching, both)]);
         } finally {
           signal.removeEventListener('abort', stop);
           controller.abort();

@@ -4,7 +4,7 @@ import { fixtures } from '@zapdeploy/test-support/stand-ins/fixture-repos';
 import { GitServer } from '@zapdeploy/test-support/stand-ins/git-server';
 import { startTestApi, type TestApi } from '@zapdeploy/test-support/support/api-harness';
 import { TestClient } from '@zapdeploy/test-support/support/http-client';
-import { ensureCluster, type TestCluster } from '@zapdeploy/test-support/support/kubernetes';
+import { ensureCluster, explainedBy, type TestCluster } from '@zapdeploy/test-support/support/kubernetes';
 import Docker from 'dockerode';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -238,75 +238,104 @@ async function expectNothingLeft(instanceId: string, on: keyof typeof ids): Prom
   }
 }
 
+/** A test whose failure says what both clusters and the platform's last log lines looked like. */
+function explained(step: () => Promise<void>): () => Promise<void> {
+  return () => explainedBy([mvA, mvB], step, () => api.logs.slice(-40).join('\n'));
+}
+
 describe('many clusters: Docker here and two Kubernetes clusters', () => {
-  it('places a new instance only on an active cluster: with Docker and mv-b cordoned it runs on mv-a', async () => {
-    await statuses({ local: 'cordoned', b: 'cordoned' });
-    bots.first.id = await createBot('first');
-    await waitForInstance(owner, bots.first.id, (i) => i.status === 'running', 240_000);
-    bots.first.session = await newSession(bots.first.id);
-    expect(await clusterOf(bots.first.id)).toBe(ids.a);
-    expect(await runningOnKube(mvA, bots.first.id)).toBe(true);
-    const objects = (await kubeObjects(mvA, bots.first.id)).map((o) => o.kind).sort();
-    expect(objects).toEqual(['PersistentVolumeClaim', 'Pod', 'Secret', 'StatefulSet']);
-    await expectClaimOfPlan(mvA, bots.first.id);
-    // Nothing of it on the cordoned ones.
-    expect(await leftOnDocker(bots.first.id)).toEqual({ containers: 0, volumes: 0 });
-    expect(await kubeObjects(mvB, bots.first.id)).toEqual([]);
-    const counts = Object.fromEntries((await clusterList()).map((c) => [c.name, c.instanceCount]));
-    expect(counts).toEqual({ [DEFAULT_CLUSTER_NAME]: 0, 'mv-a': 1, 'mv-b': 0 });
-  }, 300_000);
+  it(
+    'places a new instance only on an active cluster: with Docker and mv-b cordoned it runs on mv-a',
+    explained(async () => {
+      await statuses({ local: 'cordoned', b: 'cordoned' });
+      bots.first.id = await createBot('first');
+      await waitForInstance(owner, bots.first.id, (i) => i.status === 'running', 240_000);
+      bots.first.session = await newSession(bots.first.id);
+      expect(await clusterOf(bots.first.id)).toBe(ids.a);
+      expect(await runningOnKube(mvA, bots.first.id)).toBe(true);
+      const objects = (await kubeObjects(mvA, bots.first.id)).map((o) => o.kind).sort();
+      expect(objects).toEqual(['PersistentVolumeClaim', 'Pod', 'Secret', 'StatefulSet']);
+      await expectClaimOfPlan(mvA, bots.first.id);
+      // Nothing of it on the cordoned ones.
+      expect(await leftOnDocker(bots.first.id)).toEqual({ containers: 0, volumes: 0 });
+      expect(await kubeObjects(mvB, bots.first.id)).toEqual([]);
+      const counts = Object.fromEntries((await clusterList()).map((c) => [c.name, c.instanceCount]));
+      expect(counts).toEqual({ [DEFAULT_CLUSTER_NAME]: 0, 'mv-a': 1, 'mv-b': 0 });
+    }),
+    300_000,
+  );
 
-  it('moves a bot from Docker to Kubernetes keeping its session, never two copies, nothing left on Docker', async () => {
-    await statuses({ local: 'active', a: 'cordoned' });
-    bots.second.id = await createBot('second');
-    await waitForInstance(owner, bots.second.id, (i) => i.status === 'running', 240_000);
-    bots.second.session = await newSession(bots.second.id);
-    expect(await clusterOf(bots.second.id)).toBe(ids.local);
-    await statuses({ a: 'active' });
-    await moveKeepingSession(bots.second, 'local', 'a');
-  }, 300_000);
+  it(
+    'moves a bot from Docker to Kubernetes keeping its session, never two copies, nothing left on Docker',
+    explained(async () => {
+      await statuses({ local: 'active', a: 'cordoned' });
+      bots.second.id = await createBot('second');
+      await waitForInstance(owner, bots.second.id, (i) => i.status === 'running', 240_000);
+      bots.second.session = await newSession(bots.second.id);
+      expect(await clusterOf(bots.second.id)).toBe(ids.local);
+      await statuses({ a: 'active' });
+      await moveKeepingSession(bots.second, 'local', 'a');
+    }),
+    300_000,
+  );
 
-  it('moves a bot from one Kubernetes cluster to another keeping its session, nothing left on the source', async () => {
-    await statuses({ b: 'active' });
-    await moveKeepingSession(bots.first, 'a', 'b');
-  }, 300_000);
+  it(
+    'moves a bot from one Kubernetes cluster to another keeping its session, nothing left on the source',
+    explained(async () => {
+      await statuses({ b: 'active' });
+      await moveKeepingSession(bots.first, 'a', 'b');
+    }),
+    300_000,
+  );
 
-  it('moves a bot from Kubernetes to Docker keeping its session, nothing left on the cluster', async () => {
-    await moveKeepingSession(bots.first, 'b', 'local');
-  }, 300_000);
+  it(
+    'moves a bot from Kubernetes to Docker keeping its session, nothing left on the cluster',
+    explained(async () => {
+      await moveKeepingSession(bots.first, 'b', 'local');
+    }),
+    300_000,
+  );
 
-  it('drains a cluster: its instances move to the other active cluster and run there with their sessions', async () => {
-    // mv-a holds `second`; only Docker stays open.
-    await statuses({ b: 'cordoned' });
-    expect(await clusterOf(bots.second.id)).toBe(ids.a);
-    const answer = await owner.patch(`/api/v1/admin/clusters/${ids.a}`, { status: 'draining' });
-    expect(answer.status, answer.text).toBe(200);
-    expect(answer.body.drain).toEqual({ moves: [{ instanceId: bots.second.id, targetClusterId: ids.local }], stuck: [] });
-    const restored = `session ${bots.second.session} restored`;
-    const before = (await logLines(bots.second.id)).filter((l) => l === restored).length;
-    const arrived = (async () => {
-      await expect.poll(() => clusterOf(bots.second.id), { timeout: 180_000, interval: 300 }).toBe(ids.local);
-      await waitForInstance(owner, bots.second.id, (i) => i.status === 'running', 180_000);
-      await expect.poll(async () => (await logLines(bots.second.id)).filter((l) => l === restored).length, { timeout: 120_000 }).toBe(before + 1);
-    })();
-    await neverTwo(side('a', bots.second.id), side('local', bots.second.id), arrived);
-    await expectNothingLeft(bots.second.id, 'a');
-    const counts = Object.fromEntries((await clusterList()).map((c) => [c.name, c.instanceCount]));
-    expect(counts).toEqual({ [DEFAULT_CLUSTER_NAME]: 2, 'mv-a': 0, 'mv-b': 0 });
-  }, 300_000);
+  it(
+    'drains a cluster: its instances move to the other active cluster and run there with their sessions',
+    explained(async () => {
+      // mv-a holds `second`; only Docker stays open.
+      await statuses({ b: 'cordoned' });
+      expect(await clusterOf(bots.second.id)).toBe(ids.a);
+      const answer = await owner.patch(`/api/v1/admin/clusters/${ids.a}`, { status: 'draining' });
+      expect(answer.status, answer.text).toBe(200);
+      expect(answer.body.drain).toEqual({ moves: [{ instanceId: bots.second.id, targetClusterId: ids.local }], stuck: [] });
+      const restored = `session ${bots.second.session} restored`;
+      const before = (await logLines(bots.second.id)).filter((l) => l === restored).length;
+      const arrived = (async () => {
+        await expect.poll(() => clusterOf(bots.second.id), { timeout: 180_000, interval: 300 }).toBe(ids.local);
+        await waitForInstance(owner, bots.second.id, (i) => i.status === 'running', 180_000);
+        await expect.poll(async () => (await logLines(bots.second.id)).filter((l) => l === restored).length, { timeout: 120_000 }).toBe(before + 1);
+      })();
+      await neverTwo(side('a', bots.second.id), side('local', bots.second.id), arrived);
+      await expectNothingLeft(bots.second.id, 'a');
+      const counts = Object.fromEntries((await clusterList()).map((c) => [c.name, c.instanceCount]));
+      expect(counts).toEqual({ [DEFAULT_CLUSTER_NAME]: 2, 'mv-a': 0, 'mv-b': 0 });
+    }),
+    300_000,
+  );
 
-  it('with every cluster closed a new instance fails with no_capacity (said in words), and runs once one opens', async () => {
-    await statuses({ local: 'cordoned', a: 'cordoned' });
-    const id = await createBot('homeless');
-    const failed = await waitForInstance(owner, id, (i) => i.status === 'failed', 120_000);
-    expect(failed.statusReason).toBe('no_capacity');
-    const inEnglish = await owner.get(`/api/v1/instances/${id}`, { 'accept-language': 'en' });
-    expect(inEnglish.body.statusDetail).toBe('No server has room for this instance’s plan right now; it will start as soon as one does.');
-    expect(await clusterOf(id)).toBeNull();
-    // Resync tries again: opening mv-b places it there.
-    await statuses({ b: 'active' });
-    await waitForInstance(owner, id, (i) => i.status === 'running', 240_000);
-    expect(await clusterOf(id)).toBe(ids.b);
-    expect(await runningOnKube(mvB, id)).toBe(true);
-  }, 300_000);
+  it(
+    'with every cluster closed a new instance fails with no_capacity (said in words), and runs once one opens',
+    explained(async () => {
+      await statuses({ local: 'cordoned', a: 'cordoned' });
+      const id = await createBot('homeless');
+      const failed = await waitForInstance(owner, id, (i) => i.status === 'failed', 120_000);
+      expect(failed.statusReason).toBe('no_capacity');
+      const inEnglish = await owner.get(`/api/v1/instances/${id}`, { 'accept-language': 'en' });
+      expect(inEnglish.body.statusDetail).toBe('No server has room for this instance’s plan right now; it will start as soon as one does.');
+      expect(await clusterOf(id)).toBeNull();
+      // Resync tries again: opening mv-b places it there.
+      await statuses({ b: 'active' });
+      await waitForInstance(owner, id, (i) => i.status === 'running', 240_000);
+      expect(await clusterOf(id)).toBe(ids.b);
+      expect(await runningOnKube(mvB, id)).toBe(true);
+    }),
+    300_000,
+  );
 });

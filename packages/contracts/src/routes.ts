@@ -26,7 +26,7 @@ import {
 import { LogPageSchema, LogQuerySchema } from './logs.js';
 import { PlanListSchema } from './plans.js';
 
-export type HttpMethod = 'get' | 'post' | 'patch' | 'delete';
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 export type RouteDef = {
   readonly method: HttpMethod;
@@ -34,7 +34,10 @@ export type RouteDef = {
   readonly path: string;
   readonly summary: string;
   readonly tag: string;
-  /** admin: a signed-in user holding `permission` through a role (403 `forbidden` without it). */
+  /**
+   * admin: a signed-in user holding `permission` through a role and the flag of its area (`admin.<area>`), 403 `forbidden`
+   * otherwise; an admin route without `permission` is open to anyone with at least one area.
+   */
   readonly auth: 'public' | 'user' | 'admin';
   readonly permission?: string;
   readonly body?: z.ZodType;

@@ -1,6 +1,13 @@
 export { type DatabaseHandle, type DatabaseOptions, type Db, migrationsFolder, openDatabase, type Schema } from './database.js';
 export { newId } from './ids.js';
-export { type AdminAuditEntry, type AdminAuditRecord, AdminAuditRepository, redactSecrets } from './repositories/admin-audit.repository.js';
+export {
+  type AdminAuditEntry,
+  type AdminAuditFilter,
+  type AdminAuditRecord,
+  AdminAuditRepository,
+  type AdminAuditView,
+  redactSecrets,
+} from './repositories/admin-audit.repository.js';
 export { type ApiTokenRecord, ApiTokenRepository, type TokenResolution, type TokenScopeValue } from './repositories/api-token.repository.js';
 export { type AuditEntry, AuditRepository } from './repositories/audit.repository.js';
 export {
@@ -33,7 +40,7 @@ export {
 export { type Lease, LeaseRepository } from './repositories/lease.repository.js';
 export { type OutboxMessage, OutboxRepository, type PendingMessage } from './repositories/outbox.repository.js';
 export { PlanRepository } from './repositories/plan.repository.js';
-export { RoleRepository } from './repositories/role.repository.js';
+export { type RoleHolding, RoleRepository } from './repositories/role.repository.js';
 export { type SessionTransfer, SessionTransferRepository } from './repositories/session-transfer.repository.js';
 export { type UserRecord, UserRepository } from './repositories/user.repository.js';
 export { WebhookDeliveryRepository } from './repositories/webhook-delivery.repository.js';

@@ -35,10 +35,14 @@ export {
   ALL_PERMISSIONS,
   areaFlag,
   areaOf,
+  areaOfRole,
   areaRole,
+  areasGrantedBy,
   hasPermission,
+  OWNER_ROLE,
   PERMISSIONS,
   type Permission,
+  permissionsInEffect,
 } from './permissions.js';
 export { DEV_PLAN_SLUG, type Plan, type PlanTier } from './plans.js';
 export { type ContainerAction, containerAction, type Observation, statusOfRunning, type Wanted } from './runtime-status.js';

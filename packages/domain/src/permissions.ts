@@ -43,3 +43,28 @@ export const areaFlag = (area: AdminArea): string => `admin.${area}`;
 export function areaOf(permission: Permission): AdminArea | undefined {
   return ADMIN_AREA_NAMES.find((area) => (ADMIN_AREAS[area] as readonly Permission[]).includes(permission));
 }
+
+/** The role holding every permission and every area (ZAPDEPLOY_SUPERADMINS get it). */
+export const OWNER_ROLE = 'owner';
+
+/** The area a role grants (`area-<area>`); undefined for any other role. */
+export function areaOfRole(role: string): AdminArea | undefined {
+  return ADMIN_AREA_NAMES.find((area) => areaRole(area) === role);
+}
+
+/** The areas a set of roles grants: every area to an owner, else one per `area-<area>` role. In the areas' order. */
+export function areasGrantedBy(roles: readonly string[]): AdminArea[] {
+  if (roles.includes(OWNER_ROLE)) return [...ADMIN_AREA_NAMES];
+  return ADMIN_AREA_NAMES.filter((area) => roles.includes(areaRole(area)));
+}
+
+/**
+ * What an administrator may do now: the permissions of their roles (`*` is every permission) whose area is open to them
+ * (its flag on). A permission of no area is never in effect. In the permissions' order.
+ */
+export function permissionsInEffect(granted: readonly string[], openAreas: readonly AdminArea[]): Permission[] {
+  return PERMISSIONS.filter((permission) => {
+    const area = areaOf(permission);
+    return area !== undefined && openAreas.includes(area) && hasPermission(granted, permission);
+  });
+}

@@ -1,6 +1,5 @@
 import type { AdminAuditRepository, Db, RoleRepository, UserRepository } from '@zapdeploy/db';
-
-export const OWNER_ROLE = 'owner';
+import { OWNER_ROLE } from '@zapdeploy/domain';
 
 export type SuperadminDeps = {
   readonly db: Db;

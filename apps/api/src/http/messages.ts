@@ -473,6 +473,23 @@ const catalog: Catalog = {
     en: 'There is no room for this instance’s plan on the cluster “{cluster}” (memory or CPU).',
     es: 'No hay espacio para el plan de esta instancia en el clúster «{cluster}» (memoria o CPU).',
   },
+  // Operator console, access (admins, areas, audit)
+  user_not_found: { 'pt-BR': 'Usuário não encontrado.', en: 'User not found.', es: 'Usuario no encontrado.' },
+  guest_cannot_be_admin: {
+    'pt-BR': 'Visitantes não podem administrar: a pessoa precisa criar uma conta primeiro.',
+    en: 'Guests cannot be administrators: the person needs to create an account first.',
+    es: 'Los invitados no pueden administrar: la persona debe crear una cuenta primero.',
+  },
+  cannot_change_self: {
+    'pt-BR': 'Você não pode mudar as suas próprias áreas: peça a outro administrador.',
+    en: 'You cannot change your own areas: ask another administrator.',
+    es: 'No puedes cambiar tus propias áreas: pídeselo a otro administrador.',
+  },
+  last_owner: {
+    'pt-BR': 'Esta é a última conta dona da plataforma: dê o papel de dona a outra conta antes de removê-lo.',
+    en: 'This is the platform’s last owner account: make another account an owner before removing it.',
+    es: 'Esta es la última cuenta propietaria de la plataforma: haz propietaria a otra cuenta antes de quitarlo.',
+  },
 };
 
 export function hasMessage(code: string): boolean {

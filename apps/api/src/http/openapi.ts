@@ -1,4 +1,5 @@
 import { ProblemSchema, type RouteDef, routes } from '@zapdeploy/contracts';
+import { areaFlag, areaOf, type Permission } from '@zapdeploy/domain';
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
 
 /** The OpenAPI 3.1 document, built from the same route contracts the controllers validate with. */
@@ -10,7 +11,7 @@ export function buildOpenApiDocument(serverUrl: string) {
       summary: route.summary,
       tags: [route.tag],
       ...(route.auth === 'public' ? { security: [] } : { security: [{ session: [] }, { bearer: [] }] }),
-      ...(route.permission ? { description: `Needs the permission \`${route.permission}\` (a role); without it: 403 \`forbidden\`.` } : {}),
+      ...(route.auth === 'admin' ? { description: adminDescription(route.permission) } : {}),
       requestParams: {
         ...(route.params ? { path: route.params } : {}),
         ...(route.query ? { query: route.query } : {}),
@@ -45,6 +46,13 @@ export function buildOpenApiDocument(serverUrl: string) {
     },
     paths,
   });
+}
+
+/** Who may call an admin route: its permission through a role, and the flag of the permission's area. */
+function adminDescription(permission: string | undefined): string {
+  if (!permission) return 'Open to a signed-in user with at least one console area (its role and its flag `admin.<area>`); others: 403 `forbidden`.';
+  const area = areaOf(permission as Permission);
+  return `Needs the permission \`${permission}\` (a role) and the flag \`${area ? areaFlag(area) : 'admin'}\` on for the caller; without either: 403 \`forbidden\`.`;
 }
 
 export const DOCS_HTML = `<!doctype html>

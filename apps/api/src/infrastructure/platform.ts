@@ -1,3 +1,4 @@
+import type { Provider as FlagProvider } from '@openfeature/server-sdk';
 import { type InstanceReconcile, InstanceReconcileV1 } from '@zapdeploy/contracts';
 import {
   AdminAuditRepository,
@@ -31,6 +32,10 @@ import type { LogStore } from '@zapdeploy/logstore';
 import type { MessageBus } from '@zapdeploy/messaging';
 import { RuntimeClusterProbe } from '@zapdeploy/runtime/cluster-probe';
 import type { Redis } from 'ioredis';
+import { AdminAccess } from '../admin/access/admin-access.js';
+import { AdminsService } from '../admin/access/admins.service.js';
+import { AuditLogService } from '../admin/access/audit-log.service.js';
+import { describeFlagSource, flagdProviderFor, OpenFeatureFlags } from '../admin/access/openfeature-flags.js';
 import { ClusterService } from '../admin/cluster.service.js';
 import { Superadmins } from '../admin/superadmins.js';
 import { type Auth, createAuth } from '../auth/better-auth.js';
@@ -72,6 +77,10 @@ export type Platform = {
   readonly adminAudit: AdminAuditRepository;
   readonly clusters: ClusterRepository;
   readonly clusterService: ClusterService;
+  /** Who may do what in the console: roles narrowed by the `admin.<area>` feature flags. */
+  readonly adminAccess: AdminAccess;
+  readonly admins: AdminsService;
+  readonly auditLog: AuditLogService;
   close(): Promise<void>;
 };
 
@@ -85,6 +94,8 @@ export type PlatformOverrides = {
   readonly paymentsUrl?: string;
   /** Shared with an in-process worker in embedded mode; opened here otherwise. */
   readonly infrastructure?: Infrastructure;
+  /** The OpenFeature provider of the console's flags, instead of flagd's for `config.flags` (tests: InMemoryProvider). */
+  readonly flagProvider?: FlagProvider;
 };
 
 export async function openPlatform(config: ApiConfig, overrides: PlatformOverrides = {}): Promise<Platform> {
@@ -129,6 +140,10 @@ export async function openPlatform(config: ApiConfig, overrides: PlatformOverrid
   const github = new GithubAccess(config.github, auth, (userId) => users.linkedAccountId(userId, 'github'));
   if (config.superAdmins.length > 0) await users.grantFlagsByEmail(config.superAdmins, ['admin.flags']);
   await superadmins.grantAll();
+
+  const flagSource = overrides.flagProvider ? 'a provider given by the caller' : describeFlagSource(config.flags);
+  const adminFlags = await OpenFeatureFlags.open(overrides.flagProvider ?? flagdProviderFor(config.flags), log, flagSource);
+  const adminAccess = new AdminAccess({ roles, users, flags: adminFlags });
 
   const sessionTransfers = new SessionTransferRepository(db);
   const payments = new PaymentsClient(overrides.paymentsUrl ?? config.paymentsUrl, paymentsServiceToken(secret));
@@ -225,7 +240,11 @@ export async function openPlatform(config: ApiConfig, overrides: PlatformOverrid
     adminAudit,
     clusters,
     clusterService,
+    adminAccess,
+    admins: new AdminsService({ db, roles, users, audit: adminAudit }),
+    auditLog: new AuditLogService(adminAudit),
     close: async () => {
+      await adminFlags.close();
       await clusterChecks.stop();
       await guests?.stop();
       await sweep.stop();

@@ -15,6 +15,7 @@ import type { ApiConfig } from '../config.js';
 import { RawBody } from '../http/body-parser.js';
 import { HttpProblem } from '../http/http-problem.js';
 import type { Principal } from '../http/request-context.js';
+import { detachedBody } from '../http/request-stream.js';
 import { ZodPipe } from '../http/zod-pipe.js';
 import { InstanceService } from '../instances/instance.service.js';
 
@@ -61,10 +62,12 @@ export class WhatsappController {
     await this.service.assertCanRestoreSession(principal, params.id);
     if (Number(request.headers['content-length'] ?? 0) > maxBytes) throw tooLarge();
     const archiveId = SessionTransferRepository.newId();
+    const upload = detachedBody(request, maxBytes);
     let bytes: number;
     try {
-      bytes = await this.archives.write(archiveId, normalizeSessionArchive(request, sessionArchiveLimits(maxBytes)), maxBytes);
+      bytes = await this.archives.write(archiveId, normalizeSessionArchive(upload.body, sessionArchiveLimits(maxBytes)), maxBytes);
     } catch (error) {
+      upload.release();
       if (error instanceof ArchiveTooLargeError || (error instanceof SessionArchiveError && error.reason === 'too_big')) throw tooLarge();
       if (error instanceof SessionArchiveError) throw new DomainError('invalid', 'session_archive_invalid', { reason: error.reason });
       throw error;

@@ -1,6 +1,8 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../database.js';
 import { roles, userRoles, users } from '../schema.js';
+
+export type RoleHolding = { readonly userId: string; readonly email: string; readonly name: string; readonly roleId: string; readonly grantedAt: Date };
 
 /** Roles (sets of permissions) and who holds them. Read on every admin request: a revoke applies at once. */
 export class RoleRepository {
@@ -19,6 +21,27 @@ export class RoleRepository {
   async rolesOf(userId: string, tx: Db = this.db): Promise<string[]> {
     const rows = await tx.select({ roleId: userRoles.roleId }).from(userRoles).where(eq(userRoles.userId, userId)).orderBy(userRoles.roleId);
     return rows.map((row) => row.roleId);
+  }
+
+  /** Every role held (of one user, or of everyone), with its holder's e-mail and name; by e-mail, then role. */
+  async holdings(userId?: string, tx: Db = this.db): Promise<RoleHolding[]> {
+    return tx
+      .select({ userId: userRoles.userId, email: users.email, name: users.name, roleId: userRoles.roleId, grantedAt: userRoles.createdAt })
+      .from(userRoles)
+      .innerJoin(users, eq(users.id, userRoles.userId))
+      .where(userId === undefined ? undefined : eq(userRoles.userId, userId))
+      .orderBy(asc(users.email), asc(userRoles.roleId));
+  }
+
+  /** Locks the account until the transaction ends, so that changes to its roles happen one at a time. */
+  async lockHolder(userId: string, tx: Db): Promise<void> {
+    await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for('update');
+  }
+
+  /** Who holds the role, each holding locked until the transaction ends (so that two revokes cannot both pass a count). */
+  async holdersForUpdate(roleId: string, tx: Db): Promise<string[]> {
+    const rows = await tx.select({ userId: userRoles.userId }).from(userRoles).where(eq(userRoles.roleId, roleId)).for('update');
+    return rows.map((row) => row.userId);
   }
 
   /** Whether it was granted now (false: the user already had it). */

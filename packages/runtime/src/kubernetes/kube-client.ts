@@ -3,16 +3,47 @@ import {
   ApiException,
   AppsV1Api,
   CoreV1Api,
+  createConfiguration,
   Exec,
   KubeConfig,
   type KubernetesObject,
   KubernetesObjectApi,
   PatchStrategy,
+  type RequestContext,
+  type ResponseContext,
+  ServerConfiguration,
   setHeaderOptions,
   type V1Status,
 } from '@kubernetes/client-node';
 
 export const FIELD_MANAGER = 'zapdeploy-worker';
+
+/**
+ * How long one API request (not a watch, log stream or exec: those have their own ends) may take. A cluster that
+ * stops answering must fail the operation, which the reconciler retries, rather than hold the instance forever.
+ */
+export const REQUEST_TIMEOUT_MS = 30_000;
+/** How long a command run in a container may take unless the caller says otherwise. */
+export const EXEC_TIMEOUT_MS = 120_000;
+
+/** The API clients' configuration: the kubeconfig's current cluster and credentials, each request time-limited. */
+function configurationOf(config: KubeConfig) {
+  const cluster = config.getCurrentCluster();
+  if (!cluster) throw new Error('kubernetes: the kubeconfig names no current cluster');
+  return createConfiguration({
+    baseServer: new ServerConfiguration(cluster.server, {}),
+    authMethods: { default: config },
+    promiseMiddleware: [
+      {
+        pre: async (context: RequestContext) => {
+          context.setSignal(AbortSignal.timeout(REQUEST_TIMEOUT_MS));
+          return context;
+        },
+        post: async (response: ResponseContext) => response,
+      },
+    ],
+  });
+}
 
 export function isNotFound(error: unknown): boolean {
   return error instanceof ApiException && error.code === 404;
@@ -61,9 +92,10 @@ export class KubeClient {
   private readonly exec: Exec;
 
   constructor(readonly config: KubeConfig) {
-    this.core = config.makeApiClient(CoreV1Api);
-    this.apps = config.makeApiClient(AppsV1Api);
-    this.objects = KubernetesObjectApi.makeApiClient(config);
+    const configuration = configurationOf(config);
+    this.core = new CoreV1Api(configuration);
+    this.apps = new AppsV1Api(configuration);
+    this.objects = new KubernetesObjectApi(configuration);
     this.exec = new Exec(config);
   }
 
@@ -123,14 +155,15 @@ export class KubeClient {
 
   /**
    * Runs `command` in a container; stdout goes to `stdout` (a stream the caller reads), stdin comes from `stdin`.
-   * Resolves with the exit status once the command ends.
+   * Resolves with the exit status once the command ends; rejects when it has not ended after `timeoutMs` (the
+   * connection is closed: a kubelet that stops answering must not hold the operation forever).
    */
   async run(
     namespace: string,
     pod: string,
     container: string,
     command: string[],
-    io: { stdout?: Writable; stdin?: Readable } = {},
+    io: { stdout?: Writable; stdin?: Readable; timeoutMs?: number } = {},
   ): Promise<{ ok: boolean; message: string; stderr: string }> {
     const stderrChunks: Buffer[] = [];
     const stderr = new Writable({
@@ -140,12 +173,19 @@ export class KubeClient {
       },
     });
     const stdout = io.stdout ?? new PassThrough().resume();
+    const timeoutMs = io.timeoutMs ?? EXEC_TIMEOUT_MS;
     return new Promise((resolve, reject) => {
       let status: V1Status | undefined;
       let settled = false;
+      let socket: { close(): void } | undefined;
+      const timer = setTimeout(() => {
+        settle(new Error(`exec in ${namespace}/${pod} (${command[0]}) did not end within ${Math.round(timeoutMs / 1000)} s`));
+        socket?.close();
+      }, timeoutMs);
       const settle = (error?: Error) => {
         if (settled) return;
         settled = true;
+        clearTimeout(timer);
         if (error) return reject(error);
         const text = Buffer.concat(stderrChunks).toString('utf8');
         resolve({ ok: status?.status === 'Success', message: status?.message ?? 'connection closed', stderr: text });
@@ -155,11 +195,13 @@ export class KubeClient {
         .exec(namespace, pod, container, command, stdout, stderr, io.stdin ?? null, false, (value) => {
           status = value;
         })
-        .then((socket) => {
-          socket.on('close', () => settle());
-          socket.on('error', (error: Error) => settle(error));
+        .then((opened) => {
+          socket = opened;
+          if (settled) opened.close();
+          opened.on('close', () => settle());
+          opened.on('error', (error: Error) => settle(error));
         })
-        .catch(reject);
+        .catch((error: unknown) => settle(error instanceof Error ? error : new Error(String(error))));
     });
   }
 }

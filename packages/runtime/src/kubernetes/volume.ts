@@ -11,6 +11,8 @@ export type KubernetesVolumeOptions = {
 };
 
 const SESSIONS = 'sessions';
+/** Copying a session folder in or out (at most the plan's disk) may take longer than a quick command. */
+const COPY_TIMEOUT_MS = 600_000;
 /** The claim's annotation with the bytes last measured on it. */
 const USED_BYTES = 'zapdeploy.io/used-bytes';
 
@@ -40,7 +42,7 @@ export class KubernetesVolume implements InstanceVolume {
       if (!present.ok) return undefined;
       const tar = new PassThrough();
       const consumed = consume(tar);
-      const result = await this.kube.run(namespace, pod, container, ['tar', '-c', '-C', DATA_DIR, SESSIONS], { stdout: tar });
+      const result = await this.kube.run(namespace, pod, container, ['tar', '-c', '-C', DATA_DIR, SESSIONS], { stdout: tar, timeoutMs: COPY_TIMEOUT_MS });
       if (!result.ok) {
         tar.destroy(new Error(`reading the sessions of ${instanceId}: ${result.stderr || result.message}`));
         await consumed.catch(() => undefined); // it fails with the error destroyed into it, thrown just below
@@ -63,7 +65,10 @@ export class KubernetesVolume implements InstanceVolume {
       tar.once('error', (error: Error) => {
         failure = error;
       });
-      const result = await this.kube.run(namespace, pod, container, ['tar', '-x', '--no-same-owner', '-C', DATA_DIR], { stdin: tar });
+      const result = await this.kube.run(namespace, pod, container, ['tar', '-x', '--no-same-owner', '-C', DATA_DIR], {
+        stdin: tar,
+        timeoutMs: COPY_TIMEOUT_MS,
+      });
       if (failure) throw failure;
       if (!result.ok) throw new Error(`writing the sessions of ${instanceId}: ${result.stderr || result.message}`);
       await this.measure(instanceId, namespace, pod, container);

@@ -1,0 +1,25 @@
+import { PassThrough, type Readable } from 'node:stream';
+import type { Request } from 'express';
+
+/**
+ * The request body as a stream a consumer may destroy without destroying the request: a refusal mid-upload (a gzip
+ * bomb found after a few KB) must still reach the client as a problem, not as a connection reset. `release()`, called
+ * once the consumer gave up, reads and drops what remains of the body (at most `maxBytes`; beyond that the connection
+ * is closed) so that the client can finish sending and read the answer.
+ */
+export function detachedBody(request: Request, maxBytes: number): { readonly body: Readable; release(): void } {
+  const body = new PassThrough();
+  request.pipe(body);
+  return {
+    body,
+    release() {
+      request.unpipe(body);
+      let discarded = 0;
+      request.on('data', (chunk: Buffer) => {
+        discarded += chunk.length;
+        if (discarded > maxBytes) request.destroy();
+      });
+      request.resume();
+    },
+  };
+}
