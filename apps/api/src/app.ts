@@ -9,10 +9,17 @@ import { AdminAccessController } from './admin/access/admin-access.controller.js
 import { AdminAccess } from './admin/access/admin-access.js';
 import { AdminsService } from './admin/access/admins.service.js';
 import { AuditLogService } from './admin/access/audit-log.service.js';
-import { AdminInstancesController } from './admin/admin-instances.controller.js';
 import { ClusterService } from './admin/cluster.service.js';
 import { ClustersController } from './admin/clusters.controller.js';
+import { FinanceController } from './admin/finance/finance.controller.js';
+import { FinanceService } from './admin/finance/finance.service.js';
+import { AdminInstanceService } from './admin/instances/admin-instance.service.js';
+import { AdminInstancesController } from './admin/instances/admin-instances.controller.js';
 import { PermissionGuard } from './admin/permission.guard.js';
+import { AdminPlanService } from './admin/plans/admin-plan.service.js';
+import { AdminPlansController } from './admin/plans/admin-plans.controller.js';
+import { UserAdminService } from './admin/users/user-admin.service.js';
+import { AdminUsersController } from './admin/users/users.controller.js';
 import { AccountController } from './auth/account.controller.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { authBridge } from './auth/auth-bridge.js';
@@ -103,6 +110,9 @@ export async function createApiApp(platform: Platform): Promise<INestApplication
       ClustersController,
       AdminInstancesController,
       AdminAccessController,
+      AdminUsersController,
+      AdminPlansController,
+      FinanceController,
     ],
     providers: [
       { provide: AUTH, useValue: platform.auth },
@@ -131,6 +141,10 @@ export async function createApiApp(platform: Platform): Promise<INestApplication
       { provide: AdminAccess, useValue: platform.adminAccess },
       { provide: AdminsService, useValue: platform.admins },
       { provide: AuditLogService, useValue: platform.auditLog },
+      { provide: UserAdminService, useValue: platform.userAdmin },
+      { provide: AdminInstanceService, useValue: platform.adminInstances },
+      { provide: AdminPlanService, useValue: platform.adminPlans },
+      { provide: FinanceService, useValue: platform.finance },
       // In this order: AuthGuard finds the caller, PermissionGuard checks admin routes' permissions.
       { provide: APP_GUARD, useClass: AuthGuard },
       { provide: APP_GUARD, useClass: PermissionGuard },

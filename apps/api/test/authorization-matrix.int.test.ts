@@ -222,6 +222,8 @@ const BODIES: Record<string, unknown> = {
   'POST /api/v1/admin/instances/{id}/move': { clusterId: 'clu_nope' },
   // An account with no role: no area is given (a caller allowed to act leaves it as it was).
   'PUT /api/v1/admin/admins/{userId}': { areas: [] },
+  'PATCH /api/v1/admin/users/{id}': { maxInstances: 3 },
+  'POST /api/v1/admin/users/{id}/suspend': { reason: 'matriz de autorização' },
 };
 
 /** Status only: streams (SSE) are cut as soon as the headers arrive. */

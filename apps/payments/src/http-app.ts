@@ -6,8 +6,10 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { z } from 'zod';
 import type { CheckoutService } from './checkout-service.js';
 import type { MercadoPagoConfig } from './config.js';
+import { MercadoPagoError } from './mercadopago/port.js';
 import { verifyMercadoPagoSignature } from './mercadopago/signature.js';
 import { type Logger, NotificationProcessor } from './notifications.js';
+import type { Subscriptions } from './subscriptions.js';
 
 const STATUS: Record<ErrorKind, number> = {
   invalid: 422,
@@ -27,12 +29,15 @@ const InternalCheckoutSchema = CheckoutRequestSchema.extend({
   payerEmail: z.email(),
 });
 const PlanChangeSchema = z.object({ instanceId: z.string().min(1), planId: z.string().min(1) });
+const PlanPriceSchema = z.object({ planId: z.string().min(1) });
 const NotificationBodySchema = z
   .object({ type: z.string().optional(), topic: z.string().optional(), data: z.object({ id: z.union([z.string(), z.number()]) }).optional() })
   .loose();
 
 export type PaymentsAppDeps = {
   readonly checkouts: CheckoutService;
+  /** Absent when Mercado Pago is not configured (then there are no subscriptions to re-price). */
+  readonly subscriptions: Subscriptions | undefined;
   readonly billing: BillingRepository;
   readonly processor: NotificationProcessor | undefined;
   readonly mercadopago: MercadoPagoConfig | undefined;
@@ -112,6 +117,15 @@ export function createPaymentsApp(deps: PaymentsAppDeps): express.Express {
   internal.post('/plan-changes', async (request, response) => {
     const input = PlanChangeSchema.parse(request.body);
     response.json(await deps.checkouts.changePlan(input.instanceId, input.planId));
+  });
+  internal.post('/plan-prices', async (request, response) => {
+    const input = PlanPriceSchema.parse(request.body);
+    try {
+      response.json({ repriced: (await deps.subscriptions?.repricePlan(input.planId)) ?? 0 });
+    } catch (error) {
+      if (error instanceof MercadoPagoError) throw new DomainError('unavailable', 'payment_provider_error', { status: error.status });
+      throw error;
+    }
   });
   app.use('/internal', internal);
 

@@ -78,6 +78,7 @@ export class PaymentsService {
     });
     this.app = createPaymentsApp({
       checkouts,
+      subscriptions,
       billing,
       processor: this.processor,
       mercadopago: mp,

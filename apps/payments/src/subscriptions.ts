@@ -77,6 +77,16 @@ export class Subscriptions {
     });
   }
 
+  /**
+   * A plan's price changed: every subscription renewing on it is re-priced at Mercado Pago, so that its next charge
+   * (the next period) is the new price; charges already made stay as they were. Returns how many were re-priced.
+   */
+  async repricePlan(planId: string): Promise<number> {
+    const instanceIds = await this.deps.billing.subscribedTo(planId);
+    for (const instanceId of instanceIds) await this.retarget(instanceId, planId);
+    return instanceIds.length;
+  }
+
   /** Moves an instance's live subscription to another plan's price (upgrade paid, or downgrade scheduled). */
   async retarget(instanceId: string, planId: string): Promise<void> {
     const { billing, plans, mercadopago } = this.deps;

@@ -24,6 +24,7 @@ beforeAll(async () => {
       MERCADOPAGO_WEBHOOK_SECRET: mp.webhookSecret,
       MERCADOPAGO_API_URL: mp.url,
       ZAPDEPLOY_DUNNING_SECONDS: '3600',
+      ZAPDEPLOY_SUPERADMINS: 'precos@example.com',
     },
   });
 }, 60_000);
@@ -301,6 +302,55 @@ describe('card subscription', () => {
     );
     expect(cancelled.billing?.state).toBe('active');
     expect(cancelled.billing?.paidUntil).toBe(renewed.billing?.paidUntil);
+  });
+});
+
+describe('a plan’s new price', () => {
+  it('reaches card subscriptions from their next charge; what was already charged stays', async () => {
+    const admin = new TestClient(api.url);
+    expect((await admin.post('/api/auth/sign-up/email', { email: 'precos@example.com', password: 'cavalo-bateria-grampo', name: 'Preços' })).status).toBe(200);
+    const plan = { slug: 'cartao-mais', name: 'Cartão Mais', tier: 'production', priceCents: 3000, cpuMillis: 250, memoryMb: 256, diskMb: 1024 };
+    expect((await admin.post('/api/v1/admin/plans', plan)).status).toBe(201);
+    const client = await user();
+    const bot = await instance(client, 'preco-novo', 'plan_cartao_mais');
+    const checkout = await client.post(`/api/v1/instances/${bot.id}/checkout`, { planId: 'plan_cartao_mais', method: 'card' });
+    expect(checkout.body).toMatchObject({ kind: 'subscription', amountCents: 3000 });
+    const preapprovalId = new URL(String(checkout.body.redirectUrl)).searchParams.get('preapproval_id') ?? '';
+    mp.authorizePreapproval(preapprovalId);
+    await mp.notify(hook(), { topic: 'subscription_preapproval', dataId: preapprovalId });
+    await eventually(
+      () => billing(client, bot.id),
+      (b: Billing) => b.billing?.subscribed === true,
+      'the subscription',
+    );
+    const first = mp.chargePreapproval(preapprovalId, 'approved');
+    await mp.notify(hook(), { topic: 'subscription_authorized_payment', dataId: String(first.authorizedPayment.id) });
+    const active = await eventually(
+      () => billing(client, bot.id),
+      (b: Billing) => b.billing?.state === 'active',
+      'activation',
+    );
+
+    const changed = await admin.patch('/api/v1/admin/plans/plan_cartao_mais', { priceCents: 4500 });
+    expect(changed.status, changed.text).toBe(200);
+    expect(changed.body).toMatchObject({ priceCents: 4500, appliesFrom: { price: 'next_period' } });
+    expect(mp.preapprovals.get(preapprovalId)?.auto_recurring.transaction_amount).toBe(45);
+
+    const renewal = mp.chargePreapproval(preapprovalId, 'approved');
+    await mp.notify(hook(), { topic: 'subscription_authorized_payment', dataId: String(renewal.authorizedPayment.id) });
+    const renewed = await eventually(
+      () => billing(client, bot.id),
+      (b: Billing) => b.billing?.paidUntil !== active.billing?.paidUntil,
+      'the renewal at the new price',
+    );
+    expect(new Date(renewed.billing?.paidUntil ?? 0).getTime() - new Date(active.billing?.paidUntil ?? 0).getTime()).toBe(30 * DAY);
+    const charged = await api.platform.database.db.select().from(tables.payments).where(eq(tables.payments.instanceId, bot.id));
+    expect(
+      charged
+        .filter((p) => p.approvedAt !== null)
+        .map((p) => p.amountCents)
+        .sort(),
+    ).toEqual([3000, 4500]);
   });
 });
 

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 
 export const CHECKOUT_METHODS = ['pix', 'card'] as const;
+/** How a billing period was obtained: paid (Pix, card) or granted by an operator without payment (courtesy). */
+export const BILLING_METHODS = ['pix', 'card', 'courtesy'] as const;
 /** Why an approved payment was refunded instead of applied. */
 export const REFUND_REASONS = ['checkout_closed', 'checkout_expired', 'period_ended', 'billing_changed'] as const;
 
@@ -33,7 +35,7 @@ export const BillingSchema = z
   .object({
     state: z.enum(['awaiting_payment', 'active', 'grace', 'suspended', 'ended']),
     planId: z.string(),
-    method: z.enum(CHECKOUT_METHODS).nullable(),
+    method: z.enum(BILLING_METHODS).nullable().describe('courtesy: granted by an operator, no payment'),
     paidUntil: z.string().nullable(),
     graceUntil: z.string().nullable(),
     purgeAt: z.string().nullable(),

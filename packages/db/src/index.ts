@@ -8,6 +8,14 @@ export {
   type AdminAuditView,
   redactSecrets,
 } from './repositories/admin-audit.repository.js';
+export {
+  type AdminInstanceFilters,
+  type AdminInstanceRecord,
+  type AdminPaymentRecord,
+  AdminPeopleRepository,
+  type ChangedInstance,
+  type UserSummaryRecord,
+} from './repositories/admin-people.repository.js';
 export { type ApiTokenRecord, ApiTokenRepository, type TokenResolution, type TokenScopeValue } from './repositories/api-token.repository.js';
 export { type AuditEntry, AuditRepository } from './repositories/audit.repository.js';
 export {
@@ -27,6 +35,7 @@ export {
   DEFAULT_CLUSTER_NAME,
   type NewCluster,
 } from './repositories/cluster.repository.js';
+export { type CostLineRecord, FinanceRepository, type FinanceSources } from './repositories/finance.repository.js';
 export { IdempotencyRepository, type StoredResponse } from './repositories/idempotency.repository.js';
 export {
   type DeploymentRecord,
@@ -39,7 +48,7 @@ export {
 } from './repositories/instance.repository.js';
 export { type Lease, LeaseRepository } from './repositories/lease.repository.js';
 export { type OutboxMessage, OutboxRepository, type PendingMessage } from './repositories/outbox.repository.js';
-export { PlanRepository } from './repositories/plan.repository.js';
+export { type AdminPlanRecord, type CatalogPlan, type NewPlan, type PlanChanges, PlanRepository } from './repositories/plan.repository.js';
 export { type RoleHolding, RoleRepository } from './repositories/role.repository.js';
 export { type SessionTransfer, SessionTransferRepository } from './repositories/session-transfer.repository.js';
 export { type UserRecord, UserRepository } from './repositories/user.repository.js';

@@ -9,7 +9,9 @@ export {
 export * from './billing/index.js';
 export * from './clusters/index.js';
 export { DomainError, type ErrorKind, notFound } from './errors.js';
+export * from './finance/index.js';
 export {
+  ACCOUNT_SUSPENDED_REASON,
   type ActionOutcome,
   DESIRED_STATES,
   type DesiredState,
@@ -44,7 +46,7 @@ export {
   type Permission,
   permissionsInEffect,
 } from './permissions.js';
-export { DEV_PLAN_SLUG, type Plan, type PlanTier } from './plans.js';
+export { assertPlanOpen, assertPlanPriceFitsTier, DEV_PLAN_SLUG, type Plan, type PlanTier } from './plans.js';
 export { type ContainerAction, containerAction, type Observation, statusOfRunning, type Wanted } from './runtime-status.js';
 export { assertScope, scopeCovers, TOKEN_MAX_DAYS, TOKEN_SCOPES, type TokenScope } from './token-scopes.js';
 export {

@@ -49,8 +49,11 @@ export function isPaymentHold(reason: string | null | undefined): boolean {
   return reason === 'awaiting_payment' || reason === 'payment_overdue';
 }
 
+/** Why an instance is paused while its owner's account is suspended ("conta suspensa"). */
+export const ACCOUNT_SUSPENDED_REASON = 'account_suspended';
+
 /** Reasons the platform (not the user) pauses an instance for: kept on the instance until it is resumed. */
-export const SYSTEM_PAUSE_REASONS = ['disk_quota', 'payment_overdue', 'awaiting_payment'] as const;
+export const SYSTEM_PAUSE_REASONS = ['disk_quota', 'payment_overdue', 'awaiting_payment', ACCOUNT_SUSPENDED_REASON] as const;
 
 export function isSystemPauseReason(reason: string | null | undefined): boolean {
   if (!reason) return false;

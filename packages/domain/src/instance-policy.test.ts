@@ -29,10 +29,30 @@ describe(assertCanCreateInstance.name, () => {
   it('limits everyone to one free dev instance', () => {
     expect(codeOf(() => assertCanCreateInstance({ ...base, liveDevInstances: 1, liveInstances: 3 }))).toBe('dev_instance_limit');
   });
+  it('holds a user to the cap an operator set on their live instances, whatever the plan', () => {
+    expect(codeOf(() => assertCanCreateInstance({ ...base, plan: pro, liveInstances: 2, maxInstances: 2 }))).toBe('instance_limit');
+    expect(codeOf(() => assertCanCreateInstance({ ...base, plan: pro, liveInstances: 0, maxInstances: 0 }))).toBe('instance_limit');
+    expect(codeOf(() => assertCanCreateInstance({ ...base, plan: pro, liveInstances: 1, maxInstances: 2 }))).toBeUndefined();
+    expect(codeOf(() => assertCanCreateInstance({ ...base, plan: pro, liveInstances: 40, maxInstances: null }))).toBeUndefined();
+  });
   it('creates production plans awaiting payment when billing is enforced', () => {
     expect(assertCanCreateInstance({ ...base, plan: pro })).toEqual({ awaitingPayment: true });
     expect(assertCanCreateInstance({ ...base, plan: pro, billingEnforced: false })).toEqual({ awaitingPayment: false });
     expect(assertCanCreateInstance({ ...base, plan: dev })).toEqual({ awaitingPayment: false });
+  });
+  it('refuses an archived plan to everyone', () => {
+    expect(codeOf(() => assertCanCreateInstance({ ...base, plan: { ...pro, archived: true } }))).toBe('plan_archived');
+    expect(codeOf(() => assertCanCreateInstance({ ...base, plan: { ...pro, archived: false } }))).toBeUndefined();
+  });
+});
+
+describe('archived plans and changes', () => {
+  it('refuses moving an instance onto an archived plan, not staying on one', () => {
+    const archived = { ...pro, archived: true };
+    const change = { isGuest: false, liveDevInstances: 0, billingEnforced: false };
+    expect(codeOf(() => assertCanChangePlan({ ...change, from: dev, to: archived }))).toBe('plan_archived');
+    expect(codeOf(() => assertCanChangePlan({ ...change, from: archived, to: archived }))).toBeUndefined();
+    expect(codeOf(() => assertCanChangePlan({ ...change, from: archived, to: dev }))).toBeUndefined();
   });
 });
 

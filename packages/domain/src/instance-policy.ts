@@ -1,5 +1,5 @@
 import { DomainError } from './errors.js';
-import type { Plan } from './plans.js';
+import { assertPlanOpen, type Plan } from './plans.js';
 
 /** How many instances on the free dev plan one account (guest or not) may keep. */
 export const MAX_DEV_INSTANCES_PER_USER = 1;
@@ -13,6 +13,8 @@ export type CreationContext = {
   readonly liveInstances: number;
   /** True when the install is open to the public: production plans must then be paid for. */
   readonly billingEnforced: boolean;
+  /** An operator's cap on this user's live instances (null or absent: none). */
+  readonly maxInstances?: number | null;
 };
 
 /**
@@ -21,11 +23,15 @@ export type CreationContext = {
  */
 export function assertCanCreateInstance(context: CreationContext): { readonly awaitingPayment: boolean } {
   const { isGuest, plan } = context;
+  assertPlanOpen(plan);
   if (isGuest && plan.tier !== 'dev') {
     throw new DomainError('forbidden', 'guest_plan_not_allowed', { plan: plan.slug });
   }
   if (isGuest && context.liveInstances >= 1) {
     throw new DomainError('limit', 'guest_instance_limit', { max: 1 });
+  }
+  if (context.maxInstances !== undefined && context.maxInstances !== null && context.liveInstances >= context.maxInstances) {
+    throw new DomainError('limit', 'instance_limit', { max: context.maxInstances });
   }
   if (plan.tier === 'dev' && context.liveDevInstances >= MAX_DEV_INSTANCES_PER_USER) {
     throw new DomainError('limit', 'dev_instance_limit', { max: MAX_DEV_INSTANCES_PER_USER });
@@ -45,6 +51,7 @@ export function assertCanChangePlan(context: {
   readonly billingEnforced: boolean;
 }): void {
   if (context.from.id === context.to.id) return;
+  assertPlanOpen(context.to);
   if (context.isGuest && context.to.tier !== 'dev') {
     throw new DomainError('forbidden', 'guest_plan_not_allowed', { plan: context.to.slug });
   }

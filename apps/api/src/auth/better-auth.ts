@@ -25,6 +25,8 @@ export type AuthDeps = {
   readonly onPasswordChanged: (userId: string) => Promise<void>;
   /** A session was created (a sign-in, a sign-up that signs in, a guest): ZAPDEPLOY_SUPERADMINS get their role here. */
   readonly onSignedIn?: (userId: string) => Promise<void>;
+  /** Whether an operator suspended the account: no session is created for it (sign-in refused, 403 account_suspended). */
+  readonly isSuspended?: (userId: string) => Promise<boolean>;
 };
 
 /** A DomainError as Better Auth's error, so that the auth bridge answers it as problem+json with its code. */
@@ -85,6 +87,9 @@ export function createAuth(deps: AuthDeps) {
     databaseHooks: {
       session: {
         create: {
+          before: async (session) => {
+            if (await deps.isSuspended?.(session.userId)) throw asApiError(new DomainError('forbidden', 'account_suspended'));
+          },
           after: async (session) => {
             await deps.onSignedIn?.(session.userId);
           },

@@ -22,8 +22,8 @@ export class PrincipalResolver {
     const user = await this.users.findById(session.user.id);
     if (!user) return undefined;
     if (user.suspended) throw new HttpProblem(403, 'account_suspended');
-    // Idle guests expire: each request (noted to the hour) keeps them.
-    if (user.isGuest) await this.users.touch(user.id);
+    // Each request is noted (to the hour): operators see when a user was last active, and idle guests expire from it.
+    await this.users.touch(user.id);
     return { userId: user.id, isGuest: user.isGuest, via: 'session', scope: 'full' };
   }
 
@@ -37,6 +37,7 @@ export class PrincipalResolver {
     if (resolved.kind !== 'valid') throw new HttpProblem(401, 'unauthenticated', {}, undefined, { 'www-authenticate': 'Bearer error="invalid_token"' });
     const user = await this.users.findById(resolved.userId);
     if (!user) throw new HttpProblem(401, 'unauthenticated');
+    await this.users.touch(user.id);
     return { userId: user.id, isGuest: user.isGuest, via: 'token', scope: resolved.scope };
   }
 }

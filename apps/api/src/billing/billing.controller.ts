@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { type CheckoutRequest, type PaymentListDto, routes, toCheckoutDto } from '@zapdeploy/contracts';
-import { type BillingRepository, InstanceRepository, UserRepository } from '@zapdeploy/db';
-import { DomainError, notFound } from '@zapdeploy/domain';
+import { type BillingRepository, InstanceRepository, PlanRepository, UserRepository } from '@zapdeploy/db';
+import { assertPlanOpen, DomainError, notFound } from '@zapdeploy/domain';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import { Public } from '../auth/public.decorator.js';
@@ -19,6 +19,7 @@ export class BillingController {
     @Inject(UserRepository) private readonly users: UserRepository,
     @Inject(BILLING) private readonly billing: BillingRepository,
     @Inject(PAYMENTS) private readonly payments: PaymentsClient,
+    @Inject(PlanRepository) private readonly plans: PlanRepository,
   ) {}
 
   @Post('api/v1/instances/:id/checkout')
@@ -32,6 +33,11 @@ export class BillingController {
     if (!instance) throw notFound('instance');
     if (principal.isGuest) throw new DomainError('forbidden', 'guest_must_sign_up');
     if (instance.desiredState === 'deleted') throw new DomainError('conflict', 'instance_deleted');
+    // Renewing the plan an instance is on goes on after it is archived; paying to move onto an archived plan does not.
+    if (body.planId !== instance.planId) {
+      const target = await this.plans.findById(body.planId);
+      if (target) assertPlanOpen(target);
+    }
     const user = await this.users.findById(principal.userId);
     if (!user) throw notFound('user');
     return this.payments.checkout({

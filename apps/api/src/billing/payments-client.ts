@@ -27,6 +27,11 @@ export class PaymentsClient {
     return this.call('/internal/plan-changes', { instanceId, planId });
   }
 
+  /** A plan's price changed: card subscriptions renewing on it are re-priced for their next charge. */
+  repricePlan(planId: string): Promise<{ repriced: number }> {
+    return this.call('/internal/plan-prices', { planId });
+  }
+
   /** Passes a Mercado Pago notification on as received (the payments service checks its signature). */
   async forwardNotification(notification: ForwardedNotification): Promise<{ status: number; body: unknown }> {
     const headers: Record<string, string> = { 'content-type': notification.headers['content-type'] ?? 'application/json' };

@@ -20,6 +20,7 @@ function localize(value: unknown, locale: Locale): unknown {
     return { ...record, statusDetail: describeReason(record.statusReason as string | null, locale) };
   }
   if ('items' in record) return { ...record, items: localize(record.items, locale) };
+  if ('instances' in record) return { ...record, instances: localize(record.instances, locale) };
   if ('instance' in record) return { ...record, instance: localize(record.instance, locale) };
   return value;
 }

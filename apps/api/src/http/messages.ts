@@ -26,7 +26,11 @@ const catalog: Catalog = {
     en: 'Request refused: untrusted origin.',
     es: 'Solicitud rechazada: origen no confiable.',
   },
-  account_suspended: { 'pt-BR': 'Esta conta está suspensa.', en: 'This account is suspended.', es: 'Esta cuenta está suspendida.' },
+  account_suspended: {
+    'pt-BR': 'Esta conta está suspensa. Fale com o suporte para saber mais.',
+    en: 'This account is suspended. Contact support to learn more.',
+    es: 'Esta cuenta está suspendida. Habla con soporte para saber más.',
+  },
   method_not_allowed: {
     'pt-BR': 'Este endereço não aceita este método HTTP.',
     en: 'This path does not accept this HTTP method.',
@@ -490,6 +494,71 @@ const catalog: Catalog = {
     en: 'This is the platform’s last owner account: make another account an owner before removing it.',
     es: 'Esta es la última cuenta propietaria de la plataforma: haz propietaria a otra cuenta antes de quitarlo.',
   },
+  // Operator console: people (users and instances)
+  instance_limit: {
+    'pt-BR': 'Sua conta pode ter no máximo {max} instância(s). Apague uma ou fale com o suporte.',
+    en: 'Your account can have at most {max} instance(s). Delete one or contact support.',
+    es: 'Tu cuenta puede tener como máximo {max} instancia(s). Borra una o habla con soporte.',
+  },
+  courtesy_until_invalid: {
+    'pt-BR': 'A cortesia precisa terminar no futuro, em no máximo {max} dias.',
+    en: 'The courtesy must end in the future, at most {max} days from now.',
+    es: 'La cortesía debe terminar en el futuro, en un máximo de {max} días.',
+  },
+  cannot_suspend_self: {
+    'pt-BR': 'Você não pode suspender a sua própria conta.',
+    en: 'You cannot suspend your own account.',
+    es: 'No puedes suspender tu propia cuenta.',
+  },
+  cannot_suspend_admin: {
+    'pt-BR': 'Só um dono da plataforma pode suspender um administrador.',
+    en: 'Only an owner of the platform can suspend an administrator.',
+    es: 'Solo un dueño de la plataforma puede suspender a un administrador.',
+  },
+  reason_account_suspended: {
+    'pt-BR': 'Pausada: conta suspensa. Fale com o suporte.',
+    en: 'Paused: account suspended. Contact support.',
+    es: 'En pausa: cuenta suspendida. Habla con soporte.',
+  },
+  // --- Operator console: money (plans, finance) ---
+  plan_slug_taken: {
+    'pt-BR': 'Já existe um plano com o identificador “{slug}”.',
+    en: 'There is already a plan with the slug “{slug}”.',
+    es: 'Ya existe un plan con el identificador «{slug}».',
+  },
+  plan_archived: {
+    'pt-BR': 'O plano “{plan}” foi arquivado e não aceita novas instâncias. Escolha outro plano.',
+    en: 'The “{plan}” plan is archived and takes no new instances. Choose another plan.',
+    es: 'El plan «{plan}» está archivado y no acepta nuevas instancias. Elige otro plan.',
+  },
+  plan_price_tier: {
+    'pt-BR': 'Um plano Dev é gratuito (preço 0) e um plano de produção tem preço maior que zero.',
+    en: 'A Dev plan is free (price 0) and a production plan has a price above zero.',
+    es: 'Un plan Dev es gratuito (precio 0) y un plan de producción tiene un precio mayor que cero.',
+  },
+  finance_month_invalid: {
+    'pt-BR': '“{month}” não é um mês (use AAAA-MM).',
+    en: '“{month}” is not a month (use YYYY-MM).',
+    es: '«{month}» no es un mes (usa AAAA-MM).',
+  },
+  finance_month_future: {
+    'pt-BR': 'O mês {month} ainda não começou.',
+    en: 'The month {month} has not started yet.',
+    es: 'El mes {month} aún no ha comenzado.',
+  },
+  finance_range_too_long: {
+    'pt-BR': 'Exporte no máximo {max} meses de uma vez.',
+    en: 'Export at most {max} months at a time.',
+    es: 'Exporta como máximo {max} meses a la vez.',
+  },
+  plan_reprice_failed: {
+    'pt-BR':
+      'O novo preço foi salvo, mas as assinaturas de cartão deste plano ainda não foram atualizadas (serviço de pagamentos indisponível). Envie o mesmo preço de novo para tentar outra vez.',
+    en: 'The new price was saved, but this plan’s card subscriptions were not updated yet (payments service unavailable). Send the same price again to retry.',
+    es: 'El nuevo precio se guardó, pero las suscripciones con tarjeta de este plan aún no se actualizaron (servicio de pagos no disponible). Envía el mismo precio de nuevo para reintentar.',
+  },
+  cost_line_not_found: { 'pt-BR': 'Linha de custo não encontrada.', en: 'Cost line not found.', es: 'Línea de costo no encontrada.' },
+  // --- end of money ---
 };
 
 export function hasMessage(code: string): boolean {

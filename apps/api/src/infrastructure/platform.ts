@@ -2,11 +2,13 @@ import type { Provider as FlagProvider } from '@openfeature/server-sdk';
 import { type InstanceReconcile, InstanceReconcileV1 } from '@zapdeploy/contracts';
 import {
   AdminAuditRepository,
+  AdminPeopleRepository,
   ApiTokenRepository,
   AuditRepository,
   BillingRepository,
   type ClusterRepository,
   type DatabaseHandle,
+  FinanceRepository,
   IdempotencyRepository,
   InstanceRepository,
   OutboxRepository,
@@ -37,7 +39,11 @@ import { AdminsService } from '../admin/access/admins.service.js';
 import { AuditLogService } from '../admin/access/audit-log.service.js';
 import { describeFlagSource, flagdProviderFor, OpenFeatureFlags } from '../admin/access/openfeature-flags.js';
 import { ClusterService } from '../admin/cluster.service.js';
+import { FinanceService } from '../admin/finance/finance.service.js';
+import { AdminInstanceService } from '../admin/instances/admin-instance.service.js';
+import { AdminPlanService } from '../admin/plans/admin-plan.service.js';
 import { Superadmins } from '../admin/superadmins.js';
+import { UserAdminService } from '../admin/users/user-admin.service.js';
 import { type Auth, createAuth } from '../auth/better-auth.js';
 import { Guests } from '../auth/guests.js';
 import { PrincipalResolver } from '../auth/principal-resolver.js';
@@ -81,6 +87,10 @@ export type Platform = {
   readonly adminAccess: AdminAccess;
   readonly admins: AdminsService;
   readonly auditLog: AuditLogService;
+  readonly userAdmin: UserAdminService;
+  readonly adminInstances: AdminInstanceService;
+  readonly adminPlans: AdminPlanService;
+  readonly finance: FinanceService;
   close(): Promise<void>;
 };
 
@@ -136,6 +146,7 @@ export async function openPlatform(config: ApiConfig, overrides: PlatformOverrid
       await audit.record({ actorId: userId, action: 'token.revoke_all', targetType: 'user', targetId: userId, data: { reason: 'password_changed', revoked } });
     },
     onSignedIn: (userId) => superadmins.onSignedIn(userId),
+    isSuspended: async (userId) => (await users.findById(userId))?.suspended ?? false,
   });
   const github = new GithubAccess(config.github, auth, (userId) => users.linkedAccountId(userId, 'github'));
   if (config.superAdmins.length > 0) await users.grantFlagsByEmail(config.superAdmins, ['admin.flags']);
@@ -185,6 +196,20 @@ export async function openPlatform(config: ApiConfig, overrides: PlatformOverrid
     log,
     publishNow,
   });
+  const people = new AdminPeopleRepository(db);
+  const billing = new BillingRepository(db);
+  const userAdmin = new UserAdminService({ db, people, roles, audit: adminAudit, outbox: new OutboxRepository(db), publishNow, log });
+  const adminInstances = new AdminInstanceService({
+    db,
+    people,
+    instances,
+    plans,
+    billing,
+    audit: adminAudit,
+    outbox: new OutboxRepository(db),
+    publishNow,
+    log,
+  });
   guests = new Guests({
     db,
     users,
@@ -228,7 +253,7 @@ export async function openPlatform(config: ApiConfig, overrides: PlatformOverrid
       cacheMs: 5 * 60_000,
       log,
     }),
-    billing: new BillingRepository(db),
+    billing,
     sessionTransfers,
     sessionArchives: infrastructure.sessionArchives,
     payments,
@@ -243,6 +268,10 @@ export async function openPlatform(config: ApiConfig, overrides: PlatformOverrid
     adminAccess,
     admins: new AdminsService({ db, roles, users, audit: adminAudit }),
     auditLog: new AuditLogService(adminAudit),
+    userAdmin,
+    adminInstances,
+    adminPlans: new AdminPlanService({ db, plans, audit: adminAudit, repriceSubscriptions: (planId) => payments.repricePlan(planId) }),
+    finance: new FinanceService({ db, finance: new FinanceRepository(db), audit: adminAudit, clock: () => new Date() }),
     close: async () => {
       await adminFlags.close();
       await clusterChecks.stop();

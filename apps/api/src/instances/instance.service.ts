@@ -70,7 +70,7 @@ export class InstanceService {
     // Outside the transaction: it may ask GitHub.
     const githubInstallationId = await this.deps.githubInstallationFor(principal.userId, input.repoUrl);
     return this.withIntent(async (tx, announce) => {
-      await instances.lockOwner(principal.userId, tx);
+      const { maxInstances } = await instances.lockOwner(principal.userId, tx);
       if (idempotencyKey) {
         const previous = await idempotency.find(principal.userId, idempotencyKey, tx);
         if (previous) {
@@ -87,6 +87,7 @@ export class InstanceService {
         liveDevInstances: counts.dev,
         liveInstances: counts.all,
         billingEnforced: this.deps.billingEnforced,
+        maxInstances,
       });
       if (await instances.nameTaken(principal.userId, input.name, tx)) {
         throw new DomainError('conflict', 'instance_name_taken', { name: input.name });

@@ -31,6 +31,16 @@ function toBilling(row: typeof instanceBilling.$inferSelect): BillingRecord {
 export class BillingRepository {
   constructor(private readonly db: Db) {}
 
+  /** Instances whose card subscription renews on this plan (their plan, or the downgrade scheduled at the period's end). */
+  async subscribedTo(planId: string, tx: Db = this.db): Promise<string[]> {
+    const rows = await tx
+      .select({ instanceId: instanceBilling.instanceId })
+      .from(instanceBilling)
+      .where(and(sql`${instanceBilling.preapprovalId} is not null`, eq(sql`coalesce(${instanceBilling.scheduledPlanId}, ${instanceBilling.planId})`, planId)))
+      .orderBy(asc(instanceBilling.instanceId));
+    return rows.map((row) => row.instanceId);
+  }
+
   async find(instanceId: string, tx: Db = this.db): Promise<BillingRecord | null> {
     const [row] = await tx.select().from(instanceBilling).where(eq(instanceBilling.instanceId, instanceId));
     return row ? toBilling(row) : null;

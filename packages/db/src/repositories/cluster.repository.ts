@@ -12,6 +12,7 @@ import type { Db } from '../database.js';
 import { newId } from '../ids.js';
 import { clusters, instances, plans } from '../schema.js';
 import type { SecretBox } from '../secret-box.js';
+import { costPeriods } from './cluster-cost-periods.js';
 
 /** A cluster without its credentials (those are read apart, by `credentials`). */
 export type ClusterRecord = {
@@ -142,13 +143,21 @@ export class ClusterRepository {
       storageClass: input.storageClass,
       monthlyCostCents: input.monthlyCostCents,
       ...capacityColumns(input.capacity, now),
+      createdAt: now,
+      updatedAt: now,
     });
+    await costPeriods.open(tx, { id, name: input.name, monthlyCostCents: input.monthlyCostCents }, now);
     return id;
   }
 
-  /** False when there is no such cluster. */
+  /**
+   * False when there is no such cluster. A new monthly cost closes the cluster's cost period and opens another (call
+   * it inside a transaction, as ClusterService does).
+   */
   async update(id: string, changes: ClusterChanges, tx: Db = this.db, now = new Date()): Promise<boolean> {
     const { credentials, capacity, ...columns } = changes;
+    const [before] = await tx.select({ name: clusters.name, monthlyCostCents: clusters.monthlyCostCents }).from(clusters).where(eq(clusters.id, id));
+    if (!before) return false;
     const rows = await tx
       .update(clusters)
       .set({
@@ -158,8 +167,16 @@ export class ClusterRepository {
         updatedAt: now,
       })
       .where(eq(clusters.id, id))
-      .returning({ id: clusters.id });
-    return rows.length > 0;
+      .returning({ id: clusters.id, name: clusters.name, monthlyCostCents: clusters.monthlyCostCents });
+    const [after] = rows;
+    if (!after) return false;
+    if (after.monthlyCostCents !== before.monthlyCostCents) {
+      await costPeriods.close(tx, id, now);
+      await costPeriods.open(tx, after, now);
+    } else if (after.name !== before.name) {
+      await costPeriods.rename(tx, id, after.name);
+    }
+    return true;
   }
 
   /** What the last read of the cluster gave: its capacity, or why it failed (the capacity read before is kept). */
@@ -183,12 +200,13 @@ export class ClusterRepository {
    * Removes a cluster that no live instance uses (check `liveInstances` first, in the same transaction); deleted
    * instances forget they ran there. False when there is no such cluster.
    */
-  async delete(id: string, tx: Db): Promise<boolean> {
+  async delete(id: string, tx: Db, now = new Date()): Promise<boolean> {
     await tx
       .update(instances)
       .set({ clusterId: sql`case when ${instances.clusterId} = ${id} then null else ${instances.clusterId} end`, targetClusterId: null })
       .where(and(sql`${instances.deletedAt} is not null`, or(eq(instances.clusterId, id), eq(instances.targetClusterId, id))));
     const rows = await tx.delete(clusters).where(eq(clusters.id, id)).returning({ id: clusters.id });
+    if (rows.length > 0) await costPeriods.close(tx, id, now);
     return rows.length > 0;
   }
 
@@ -277,6 +295,7 @@ export class ClusterRepository {
         if (!existing) throw new Error('the local cluster vanished while being ensured');
         return { id: existing.id, created: false };
       }
+      await costPeriods.open(tx, { id, name: DEFAULT_CLUSTER_NAME, monthlyCostCents: 0 }, new Date());
       await tx
         .update(instances)
         .set({ clusterId: id })

@@ -1,5 +1,6 @@
 import type { DesiredState, InstanceStatus } from '@zapdeploy/domain';
-import { and, asc, count, desc, eq, isNull, lt, ne, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, isNull, lt, ne, or, type SQL, sql } from 'drizzle-orm';
+import { decodeCursor, encodeCursor } from '../cursor.js';
 import type { Db } from '../database.js';
 import { newId } from '../ids.js';
 import { deployments, instanceEnv, instances, plans, users } from '../schema.js';
@@ -73,9 +74,10 @@ export class InstanceRepository {
     private readonly secrets: SecretBox,
   ) {}
 
-  /** Serialises instance creation per user inside `tx` (so limits cannot be raced). */
-  async lockOwner(ownerId: string, tx: Db): Promise<void> {
-    await tx.select({ id: users.id }).from(users).where(eq(users.id, ownerId)).for('update');
+  /** Serialises instance creation per user inside `tx` (so limits cannot be raced); returns the operator's cap on them. */
+  async lockOwner(ownerId: string, tx: Db): Promise<{ maxInstances: number | null }> {
+    const [row] = await tx.select({ maxInstances: users.maxInstances }).from(users).where(eq(users.id, ownerId)).for('update');
+    return { maxInstances: row?.maxInstances ?? null };
   }
 
   async countLive(ownerId: string, tx: Db = this.db): Promise<{ all: number; dev: number }> {
@@ -164,6 +166,20 @@ export class InstanceRepository {
 
   /** Applies changes to an owned instance and bumps its generation; false when not found. */
   async update(ownerId: string, id: string, changes: InstanceChanges, tx: Db): Promise<boolean> {
+    return this.applyChanges(and(eq(instances.id, id), eq(instances.ownerId, ownerId), isNull(instances.deletedAt)), id, changes, tx);
+  }
+
+  /** The same for an instance of any owner (operators, behind the admin API's permission guard). */
+  async updateAny(id: string, changes: InstanceChanges & { readonly pausedBySuspension?: boolean }, tx: Db): Promise<boolean> {
+    return this.applyChanges(and(eq(instances.id, id), isNull(instances.deletedAt)), id, changes, tx);
+  }
+
+  private async applyChanges(
+    where: SQL | undefined,
+    id: string,
+    changes: InstanceChanges & { readonly pausedBySuspension?: boolean },
+    tx: Db,
+  ): Promise<boolean> {
     const { env, requestRestart, requestSessionReset, ...columns } = changes;
     const updated = await tx
       .update(instances)
@@ -174,7 +190,7 @@ export class InstanceRepository {
         generation: sql`${instances.generation} + 1`,
         updatedAt: new Date(),
       })
-      .where(and(eq(instances.id, id), eq(instances.ownerId, ownerId), isNull(instances.deletedAt)))
+      .where(where)
       .returning({ id: instances.id });
     if (updated.length === 0) return false;
     if (env) {
@@ -294,23 +310,4 @@ function envContext(instanceId: string, key: string): string {
   return `instance-env:${instanceId}:${key}`;
 }
 
-function encodeCursor(createdAt: Date, id: string): string {
-  return Buffer.from(JSON.stringify([createdAt.toISOString(), id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { createdAt: Date; id: string } | undefined {
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(parsed) && typeof parsed[0] === 'string' && typeof parsed[1] === 'string') {
-      const createdAt = new Date(parsed[0]);
-      if (!Number.isNaN(createdAt.getTime())) return { createdAt, id: parsed[1] };
-    }
-  } catch {
-    // fall through: an unreadable cursor is reported by the caller
-  }
-  return undefined;
-}
-
-export function isValidCursor(cursor: string): boolean {
-  return decodeCursor(cursor) !== undefined;
-}
+export { isValidCursor } from '../cursor.js';

@@ -6,6 +6,7 @@ import {
   type Billing,
   checkoutExpiry,
   dunningStep,
+  grantCourtesy,
   judgePayment,
   paymentOutcome,
   periodBought,
@@ -218,5 +219,39 @@ describe('checkoutExpiry', () => {
     const ending = active({ paidUntil: minutes(10) });
     expect(checkoutExpiry('upgrade', ending, now, 60)).toEqual({ expiresAt: minutes(10), providerExpiresAt: minutes(30) });
     expect(checkoutExpiry('upgrade', active({ paidUntil: minutes(45) }), now, 60)).toEqual({ expiresAt: minutes(45), providerExpiresAt: minutes(45) });
+  });
+});
+
+describe('grantCourtesy', () => {
+  it('runs the instance on the plan until the date, unpaid, keeping a card subscription and dropping a scheduled downgrade', () => {
+    const until = new Date(now.getTime() + 60 * DAY);
+    const granted = grantCourtesy(active({ state: 'suspended', preapprovalId: 'pre_1', scheduledPlanId: dev.id, purgeAt: now }), pro.id, until, now);
+    expect(granted).toEqual({
+      state: 'active',
+      planId: pro.id,
+      method: 'courtesy',
+      paidUntil: until,
+      graceUntil: null,
+      purgeAt: null,
+      preapprovalId: 'pre_1',
+      scheduledPlanId: null,
+      remindedFor: null,
+    });
+    expect(grantCourtesy(null, bot.id, until, now)).toMatchObject({ state: 'active', method: 'courtesy', preapprovalId: null });
+  });
+
+  it('refuses an end in the past, now, or more than a year away', () => {
+    expect(codeOf(() => grantCourtesy(null, bot.id, now, now))).toBe('courtesy_until_invalid');
+    expect(codeOf(() => grantCourtesy(null, bot.id, new Date(now.getTime() - DAY), now))).toBe('courtesy_until_invalid');
+    expect(codeOf(() => grantCourtesy(null, bot.id, new Date(now.getTime() + 367 * DAY), now))).toBe('courtesy_until_invalid');
+    expect(codeOf(() => grantCourtesy(null, bot.id, new Date(now.getTime() + 365 * DAY), now))).toBe('no error');
+  });
+
+  it('ends as an unpaid period would: a reminder before, grace at the end, then suspension', () => {
+    const until = new Date(now.getTime() + 10 * DAY);
+    const courtesy = grantCourtesy(null, bot.id, until, now);
+    expect(dunningStep(courtesy, new Date(now.getTime() + 2 * DAY), rules)).toBeNull();
+    expect(dunningStep(courtesy, new Date(until.getTime() - DAY), rules)).toEqual({ type: 'remind', at: until });
+    expect(dunningStep(courtesy, until, rules)).toEqual({ type: 'grace', graceUntil: new Date(until.getTime() + rules.graceDays * DAY) });
   });
 });

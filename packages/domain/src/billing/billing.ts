@@ -4,6 +4,8 @@ import type { Plan } from '../plans.js';
 /** Where an instance is in its paid life. */
 export type BillingState = 'awaiting_payment' | 'active' | 'grace' | 'suspended' | 'ended';
 export type PaymentMethod = 'pix' | 'card';
+/** How a period was obtained: paid (Pix, card), or granted by an operator without payment. */
+export type BillingMethod = PaymentMethod | 'courtesy';
 export type CheckoutKind = 'period' | 'upgrade' | 'subscription';
 
 export type BillingRules = {
@@ -19,7 +21,7 @@ export const DEFAULT_BILLING_RULES: BillingRules = { periodDays: 30, graceDays: 
 export type Billing = {
   readonly state: BillingState;
   readonly planId: string;
-  readonly method: PaymentMethod | null;
+  readonly method: BillingMethod | null;
   readonly paidUntil: Date | null;
   readonly graceUntil: Date | null;
   readonly purgeAt: Date | null;
@@ -148,6 +150,32 @@ export function applyApproval(billing: Billing | null, approval: { planId: strin
     preapprovalId: billing?.preapprovalId ?? null,
     scheduledPlanId: approval.kind === 'upgrade' ? null : (billing?.scheduledPlanId ?? null),
     remindedFor: billing?.remindedFor ?? null,
+  };
+}
+
+/** The longest courtesy an operator may grant at once. */
+export const MAX_COURTESY_DAYS = 366;
+
+/**
+ * An operator's courtesy: the instance runs on `planId` until `until` without payment (billing active, method
+ * `courtesy`); no renewal happens by itself, so at `until` dunning treats it as any unpaid period (grace, then
+ * suspension and deletion) unless the owner pays. A scheduled downgrade is dropped (the operator chose the plan); a
+ * card subscription is kept. Throws when `until` is not in the future or more than a year away.
+ */
+export function grantCourtesy(billing: Billing | null, planId: string, until: Date, now: Date): Billing {
+  if (until <= now || until.getTime() - now.getTime() > MAX_COURTESY_DAYS * DAY) {
+    throw new DomainError('invalid', 'courtesy_until_invalid', { max: MAX_COURTESY_DAYS });
+  }
+  return {
+    state: 'active',
+    planId,
+    method: 'courtesy',
+    paidUntil: until,
+    graceUntil: null,
+    purgeAt: null,
+    preapprovalId: billing?.preapprovalId ?? null,
+    scheduledPlanId: null,
+    remindedFor: null,
   };
 }
 
