@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { tables } from '@zapdeploy/db';
+import { type MercadoPagoStandIn, startMercadoPagoStandIn } from '@zapdeploy/test-support/stand-ins/mercadopago';
 import { startTestApi, type TestApi } from '@zapdeploy/test-support/support/api-harness';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +17,7 @@ const FINANCE = 'fin.console@example.com';
 const CUSTOMER = 'bruno.console@example.com';
 const PASSWORD = 'cavalo-bateria-grampo';
 
+let mp: MercadoPagoStandIn;
 let api: TestApi;
 let browser: Browser;
 let owner: BrowserContext;
@@ -38,7 +40,7 @@ const menuLinks = async (p: Page) => (await menu(p).getByRole('link').allTextCon
 const notice = (p: Page) => p.getByRole('status');
 const problem = (p: Page) => p.getByRole('alert');
 /** What the page says after an action: its notices and problems (a failed poll shows which). */
-const feedback = async (p: Page) => (await p.locator('[role=status], [role=alert]').allTextContents()).join(' | ');
+const feedback = async (p: Page) => (await p.locator('.alert[role=status], .alert[role=alert]').allTextContents()).map((text) => text.trim()).join(' | ');
 
 /** One phone screenshot with the console's menu open. */
 async function phoneMenuScreenshot(p: Page, name: string): Promise<void> {
@@ -51,7 +53,20 @@ async function phoneMenuScreenshot(p: Page, name: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  api = await startTestApi({ mode: 'full', web: true, env: { ZAPDEPLOY_SUPERADMINS: OWNER, ZAPDEPLOY_PUBLIC_SIGNUPS: 'false' } });
+  // With the payments service (and its Mercado Pago stand-in): a plan's new price is handed to it for card subscriptions.
+  mp = await startMercadoPagoStandIn();
+  api = await startTestApi({
+    mode: 'full',
+    web: true,
+    payments: true,
+    env: {
+      ZAPDEPLOY_SUPERADMINS: OWNER,
+      ZAPDEPLOY_PUBLIC_SIGNUPS: 'false',
+      MERCADOPAGO_ACCESS_TOKEN: mp.accessToken,
+      MERCADOPAGO_WEBHOOK_SECRET: mp.webhookSecret,
+      MERCADOPAGO_API_URL: mp.url,
+    },
+  });
   browser = await launchChromium();
   owner = await newContext();
   await signUp(owner, OWNER, 'Dona Console');
@@ -60,6 +75,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await api?.close();
+  await mp?.close();
 });
 
 describe('the operator console (pt-BR)', () => {
@@ -219,8 +235,11 @@ describe('the operator console (pt-BR)', () => {
     await card.getByLabel('Preço mensal (R$)').fill('109.90');
     await card.getByLabel('Memória (MB)').fill('3072');
     await card.getByRole('button', { name: 'Salvar' }).click();
-    await notice(page).getByText('O novo preço vale nas renovações a partir do próximo período.').waitFor();
-    await notice(page).getByText('Os novos limites valem para cada instância no próximo reinício.').waitFor();
+    await expect
+      .poll(() => feedback(page))
+      .toBe(
+        'Plano Bot Max salvo. O novo preço vale nas renovações a partir do próximo período. Os novos limites valem para cada instância no próximo reinício.',
+      );
     await card.getByRole('button', { name: 'Arquivar' }).click();
     await card.getByText('Arquivado').waitFor();
     await expectAccessible(page, 'admin: plans');
