@@ -109,9 +109,9 @@ export default function AuditPage() {
               <thead>
                 <tr>
                   <th>{t('admin.audit.when')}</th>
-                  <th>{t('admin.audit.actor')}</th>
                   <th>{t('admin.audit.action')}</th>
                   <th>{t('admin.audit.outcome')}</th>
+                  <th>{t('admin.audit.actor')}</th>
                   <th>{t('admin.audit.target')}</th>
                   <th>{t('admin.audit.details')}</th>
                 </tr>
@@ -120,11 +120,11 @@ export default function AuditPage() {
                 {items.map((entry) => (
                   <tr key={entry.id}>
                     <td>{formatDate(entry.createdAt, locale)}</td>
-                    <td>{entry.actorEmail ?? (entry.actorId ? <span className="mono">{entry.actorId}</span> : t('admin.audit.platform'))}</td>
                     <td className="mono">{entry.action}</td>
                     <td>
                       <StateBadge state={entry.outcome} label={entry.outcome === 'ok' ? t('admin.audit.ok') : t('admin.audit.denied')} />
                     </td>
+                    <td>{entry.actorEmail ?? (entry.actorId ? <span className="mono">{entry.actorId}</span> : t('admin.audit.platform'))}</td>
                     <td className="mono small wrap narrow">{[entry.targetType, entry.targetId].filter(Boolean).join(' ') || '—'}</td>
                     <td className="wrap">
                       {entry.before !== null || entry.after !== null || entry.ip ? (
