@@ -280,8 +280,8 @@ describe('users and instances for operators (billing enforced, guests, no worker
     expect(self.status).toBe(409);
     expect(self.body.code).toBe('cannot_suspend_self');
     const { client: moderator, id: moderatorId } = await signUp(api, 'moderadora@example.com', 'Moderadora');
-    await api.platform.roles.upsertRole('people-only', ['users.read', 'users.suspend']);
-    await api.platform.roles.grant(moderatorId, 'people-only', null);
+    // The console's users area (its role; the shipped flags open the area to whoever holds it).
+    await api.platform.roles.grant(moderatorId, 'area-users', null);
     const onOwner = await moderator.post(`/api/v1/admin/users/${adminId}/suspend`, { reason: 'golpe' });
     expect(onOwner.status).toBe(403);
     expect(onOwner.body.code).toBe('cannot_suspend_admin');
@@ -294,7 +294,7 @@ describe('users and instances for operators (billing enforced, guests, no worker
     expect((await admin.post(`/api/v1/admin/users/${moderatorId}/suspend`, { reason: 'abuso de acesso' })).status).toBe(200);
     expect((await moderator.get('/api/v1/admin/users')).status).toBe(401);
     expect((await admin.post(`/api/v1/admin/users/${moderatorId}/unsuspend`)).status).toBe(200);
-    await api.platform.roles.revoke(moderatorId, 'people-only');
+    await api.platform.roles.revoke(moderatorId, 'area-users');
   });
 
   it('holds a user to the cap an operator sets on their instances, at creation; null lifts it', async () => {
