@@ -1,3 +1,4 @@
+import { adminEn, adminEs, adminPtBR } from './admin-messages';
 import type { Locale } from './locales';
 
 const ptBR = {
@@ -264,6 +265,7 @@ const ptBR = {
   'new.chromiumWarnGuest':
     'Este bot usa um navegador e precisa de pelo menos 512 MB, mais do que o plano Dev de visitante: crie uma conta (grátis) para escolher Bot Plus ou Pro.',
   'new.paidHint': 'Planos pagos: a instância é criada agora e sobe assim que o pagamento (Pix ou cartão) for aprovado.',
+  ...adminPtBR,
 } as const;
 
 export type MessageKey = keyof typeof ptBR;
@@ -532,6 +534,7 @@ const en: Dictionary = {
   'new.chromiumWarnGuest':
     'This bot uses a browser and needs at least 512 MB, more than the guest Dev plan: create a (free) account to choose Bot Plus or Pro.',
   'new.paidHint': 'Paid plans: the instance is created now and starts as soon as the payment (Pix or card) is approved.',
+  ...adminEn,
 };
 
 const es: Dictionary = {
@@ -798,6 +801,7 @@ const es: Dictionary = {
   'new.chromiumWarnGuest':
     'Este bot usa un navegador y necesita al menos 512 MB, más que el plan Dev de invitado: crea una cuenta (gratis) para elegir Bot Plus o Pro.',
   'new.paidHint': 'Planes de pago: la instancia se crea ahora y arranca en cuanto se apruebe el pago (Pix o tarjeta).',
+  ...adminEs,
 };
 
 const dictionaries: Record<Locale, Dictionary> = { 'pt-BR': ptBR, en, es };

@@ -11,3 +11,7 @@ export function formatDate(iso: string, locale: Locale): string {
 export function formatNumber(value: number, locale: Locale, digits = 2): string {
   return new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(value);
 }
+
+export function formatDay(iso: string, locale: Locale): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'short' }).format(new Date(iso));
+}
