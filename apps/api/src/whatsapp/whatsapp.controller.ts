@@ -67,7 +67,7 @@ export class WhatsappController {
     try {
       bytes = await this.archives.write(archiveId, normalizeSessionArchive(upload.body, sessionArchiveLimits(maxBytes)), maxBytes);
     } catch (error) {
-      upload.release();
+      await upload.release();
       if (error instanceof ArchiveTooLargeError || (error instanceof SessionArchiveError && error.reason === 'too_big')) throw tooLarge();
       if (error instanceof SessionArchiveError) throw new DomainError('invalid', 'session_archive_invalid', { reason: error.reason });
       throw error;
