@@ -1,11 +1,10 @@
 'use client';
 
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
+import { FilterButtons, PagedListView, usePagedList } from '@/components/admin/paged-list';
 import { StateBadge } from '@/components/admin/ui';
-import { ProblemAlert } from '@/components/problem-alert';
 import { useI18n } from '@/i18n/client';
-import { type AuditEntry, type Page, query } from '@/lib/admin-api';
-import { api } from '@/lib/api';
+import { type AuditEntry, query } from '@/lib/admin-api';
 import { formatDate } from '@/lib/format';
 
 type Filters = { actorId: string; action: string; targetType: string; targetId: string; outcome: string; from: string; to: string };
@@ -15,38 +14,26 @@ const EMPTY: Filters = { actorId: '', action: '', targetType: '', targetId: '', 
 const dayStart = (day: string) => (day ? new Date(`${day}T00:00:00`).toISOString() : undefined);
 const dayEnd = (day: string) => (day ? new Date(`${day}T23:59:59.999`).toISOString() : undefined);
 
+const pathOf = (applied: Filters, cursor?: string) =>
+  `/api/v1/admin/audit${query({
+    actorId: applied.actorId.trim(),
+    action: applied.action.trim(),
+    targetType: applied.targetType.trim(),
+    targetId: applied.targetId.trim(),
+    outcome: applied.outcome,
+    from: dayStart(applied.from),
+    to: dayEnd(applied.to),
+    cursor,
+    limit: 50,
+  })}`;
+
 /** The admin audit log, newest first, filterable; each entry's before/after on demand. */
 export default function AuditPage() {
   const { t, locale } = useI18n();
   const [filters, setFilters] = useState<Filters>(EMPTY);
-  const [items, setItems] = useState<AuditEntry[]>();
-  const [next, setNext] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>();
+  const list = usePagedList<AuditEntry, Filters>(pathOf);
+  const { load } = list;
 
-  const load = useCallback(
-    async (applied: Filters, cursor?: string) => {
-      try {
-        const path = `/api/v1/admin/audit${query({
-          actorId: applied.actorId.trim(),
-          action: applied.action.trim(),
-          targetType: applied.targetType.trim(),
-          targetId: applied.targetId.trim(),
-          outcome: applied.outcome,
-          from: dayStart(applied.from),
-          to: dayEnd(applied.to),
-          cursor,
-          limit: 50,
-        })}`;
-        const page = await api<Page<AuditEntry>>(path, { locale });
-        setItems((current) => (cursor ? [...(current ?? []), ...page.items] : page.items));
-        setNext(page.nextCursor);
-        setError(undefined);
-      } catch (problem) {
-        setError(problem);
-      }
-    },
-    [locale],
-  );
   useEffect(() => {
     void load(EMPTY);
   }, [load]);
@@ -83,27 +70,15 @@ export default function AuditPage() {
           {field('from', t('admin.finance.from'), 'date')}
           {field('to', t('admin.finance.to'), 'date')}
         </div>
-        <div className="row">
-          <button type="submit" className="btn primary">
-            {t('admin.apply')}
-          </button>
-          <button
-            type="button"
-            className="btn"
-            onClick={() => {
-              setFilters(EMPTY);
-              void load(EMPTY);
-            }}
-          >
-            {t('admin.clear')}
-          </button>
-        </div>
+        <FilterButtons
+          onClear={() => {
+            setFilters(EMPTY);
+            void load(EMPTY);
+          }}
+        />
       </form>
-      <div className="stack" style={{ marginTop: '1rem' }}>
-        <ProblemAlert error={error} />
-        {!items && !error ? <p className="muted">{t('common.loading')}</p> : null}
-        {items?.length === 0 ? <p className="muted">{t('admin.audit.none')}</p> : null}
-        {items && items.length > 0 ? (
+      <PagedListView list={list} none={t('admin.audit.none')} onMore={(cursor) => load(filters, cursor)}>
+        {(items) => (
           <div className="card table-scroll" style={{ padding: 0 }}>
             <table className="table">
               <thead>
@@ -156,15 +131,8 @@ export default function AuditPage() {
               </tbody>
             </table>
           </div>
-        ) : null}
-        {next ? (
-          <div>
-            <button type="button" className="btn" onClick={() => load(filters, next)}>
-              {t('admin.more')}
-            </button>
-          </div>
-        ) : null}
-      </div>
+        )}
+      </PagedListView>
     </>
   );
 }

@@ -1,26 +1,38 @@
 'use client';
 
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { hasArea, useAdmin, useAdminData } from '@/components/admin/admin-context';
 import { InstanceTable } from '@/components/admin/instance-table';
-import { ProblemAlert } from '@/components/problem-alert';
+import { FilterButtons, PagedListView, usePagedList } from '@/components/admin/paged-list';
 import { useI18n } from '@/i18n/client';
 import type { MessageKey } from '@/i18n/messages';
-import { type AdminInstance, type Cluster, type Page, query } from '@/lib/admin-api';
-import { api, type Plan } from '@/lib/api';
+import { type AdminInstance, type Cluster, query } from '@/lib/admin-api';
+import type { Plan } from '@/lib/api';
 
 const STATUSES = ['queued', 'building', 'starting', 'running', 'crashed', 'paused', 'failed', 'deleting'];
 type Filters = { q: string; userId: string; clusterId: string; status: string; planId: string; guest: string; unpaid: boolean };
 const EMPTY: Filters = { q: '', userId: '', clusterId: '', status: '', planId: '', guest: '', unpaid: false };
 
+const pathOf = (applied: Filters, cursor?: string) =>
+  `/api/v1/admin/instances${query({
+    q: applied.q.trim(),
+    userId: applied.userId.trim(),
+    clusterId: applied.clusterId,
+    status: applied.status,
+    planId: applied.planId,
+    guest: applied.guest,
+    unpaid: applied.unpaid ? 'true' : undefined,
+    cursor,
+    limit: 50,
+  })}`;
+
 /** Every instance, whoever owns it, filtered by owner, cluster, status, plan, guest and unpaid. */
 export default function AdminInstancesPage() {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const me = useAdmin();
   const [filters, setFilters] = useState<Filters>();
-  const [items, setItems] = useState<AdminInstance[]>();
-  const [next, setNext] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>();
+  const list = usePagedList<AdminInstance, Filters>(pathOf);
+  const { load } = list;
   const clusters = useAdminData<{ items: Cluster[] }>(hasArea(me, 'clusters') ? '/api/v1/admin/clusters' : undefined);
   const plans = useAdminData<Plan[]>('/api/v1/plans');
 
@@ -29,30 +41,6 @@ export default function AdminInstancesPage() {
     setFilters({ ...EMPTY, userId: new URLSearchParams(window.location.search).get('userId') ?? '' });
   }, []);
 
-  const load = useCallback(
-    async (applied: Filters, cursor?: string) => {
-      try {
-        const path = `/api/v1/admin/instances${query({
-          q: applied.q.trim(),
-          userId: applied.userId.trim(),
-          clusterId: applied.clusterId,
-          status: applied.status,
-          planId: applied.planId,
-          guest: applied.guest,
-          unpaid: applied.unpaid ? 'true' : undefined,
-          cursor,
-          limit: 50,
-        })}`;
-        const page = await api<Page<AdminInstance>>(path, { locale });
-        setItems((current) => (cursor ? [...(current ?? []), ...page.items] : page.items));
-        setNext(page.nextCursor);
-        setError(undefined);
-      } catch (problem) {
-        setError(problem);
-      }
-    },
-    [locale],
-  );
   // biome-ignore lint/correctness/useExhaustiveDependencies: loads once the URL's filters are read; later by the form
   useEffect(() => {
     if (filters) void load(filters);
@@ -126,35 +114,16 @@ export default function AdminInstancesPage() {
             {t('admin.instances.unpaid')}
           </label>
         </div>
-        <div className="row">
-          <button type="submit" className="btn primary">
-            {t('admin.apply')}
-          </button>
-          <button
-            type="button"
-            className="btn"
-            onClick={() => {
-              setFilters(EMPTY);
-              void load(EMPTY);
-            }}
-          >
-            {t('admin.clear')}
-          </button>
-        </div>
+        <FilterButtons
+          onClear={() => {
+            setFilters(EMPTY);
+            void load(EMPTY);
+          }}
+        />
       </form>
-      <div className="stack" style={{ marginTop: '1rem' }}>
-        <ProblemAlert error={error} />
-        {!items && !error ? <p className="muted">{t('common.loading')}</p> : null}
-        {items?.length === 0 ? <p className="muted">{t('admin.instances.none')}</p> : null}
-        {items && items.length > 0 ? <InstanceTable items={items} /> : null}
-        {next ? (
-          <div>
-            <button type="button" className="btn" onClick={() => filters && load(filters, next)}>
-              {t('admin.more')}
-            </button>
-          </div>
-        ) : null}
-      </div>
+      <PagedListView list={list} none={t('admin.instances.none')} onMore={(cursor) => filters && load(filters, cursor)}>
+        {(items) => <InstanceTable items={items} />}
+      </PagedListView>
     </>
   );
 }

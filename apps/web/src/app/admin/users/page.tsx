@@ -1,35 +1,21 @@
 'use client';
 
 import Link from 'next/link';
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
+import { PagedListView, usePagedList } from '@/components/admin/paged-list';
 import { StateBadge } from '@/components/admin/ui';
-import { ProblemAlert } from '@/components/problem-alert';
 import { useI18n } from '@/i18n/client';
-import { type Page, query, type UserSummary } from '@/lib/admin-api';
-import { api } from '@/lib/api';
+import { query, type UserSummary } from '@/lib/admin-api';
 import { formatDate, formatDay } from '@/lib/format';
+
+const usersPath = (q: string, cursor?: string) => `/api/v1/admin/users${query({ q, cursor, limit: 50 })}`;
 
 /** Search every account by e-mail, name or id. */
 export default function UsersPage() {
   const { t, locale } = useI18n();
   const [q, setQ] = useState('');
-  const [items, setItems] = useState<UserSummary[]>();
-  const [next, setNext] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>();
-
-  const load = useCallback(
-    async (search: string, cursor?: string) => {
-      try {
-        const page = await api<Page<UserSummary>>(`/api/v1/admin/users${query({ q: search, cursor, limit: 50 })}`, { locale });
-        setItems((current) => (cursor ? [...(current ?? []), ...page.items] : page.items));
-        setNext(page.nextCursor);
-        setError(undefined);
-      } catch (problem) {
-        setError(problem);
-      }
-    },
-    [locale],
-  );
+  const list = usePagedList<UserSummary, string>(usersPath);
+  const { load } = list;
   useEffect(() => {
     void load('');
   }, [load]);
@@ -58,11 +44,8 @@ export default function UsersPage() {
           {t('admin.users.search')}
         </button>
       </form>
-      <div className="stack" style={{ marginTop: '1rem' }}>
-        <ProblemAlert error={error} />
-        {!items && !error ? <p className="muted">{t('common.loading')}</p> : null}
-        {items?.length === 0 ? <p className="muted">{t('admin.users.none')}</p> : null}
-        {items && items.length > 0 ? (
+      <PagedListView list={list} none={t('admin.users.none')} onMore={(cursor) => load(q.trim(), cursor)}>
+        {(items) => (
           <div className="card table-scroll" style={{ padding: 0 }}>
             <table className="table">
               <thead>
@@ -95,15 +78,8 @@ export default function UsersPage() {
               </tbody>
             </table>
           </div>
-        ) : null}
-        {next ? (
-          <div>
-            <button type="button" className="btn" onClick={() => load(q.trim(), next)}>
-              {t('admin.more')}
-            </button>
-          </div>
-        ) : null}
-      </div>
+        )}
+      </PagedListView>
     </>
   );
 }
