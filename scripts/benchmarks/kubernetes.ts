@@ -152,6 +152,7 @@ async function buildPushAndRun(kube: KubeClient, registry: string, repoUrl: stri
     await docker
       .getImage(`${repo}:${tag}`)
       .remove({ force: true })
+      // Clean-up of a throwaway image: one already gone (or still in use by a dying container) changes no figure.
       .catch(() => undefined);
     await rm(work, { recursive: true, force: true });
   }

@@ -106,6 +106,7 @@ export class ClusterRouter implements RuntimePorts {
   /** Resolves once the clusters differ from `watching` (or `signal` aborts). */
   private async untilClustersChange(watching: string, signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
+      // The sleep rejects only when `signal` aborts, which the next line handles.
       await sleep(this.clusterCheckMs, undefined, { signal }).catch(() => undefined);
       if (signal.aborted) return;
       const now = await this.clusterSet().catch(() => watching);
