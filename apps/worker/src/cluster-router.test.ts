@@ -13,32 +13,39 @@ function directoryOf(clusters: ClusterConnection[]): ClusterDirectory {
 
 const cluster = (id: string, version = '1'): ClusterConnection => ({ id, kind: 'kubernetes', credentials: '', registry: null, storageClass: null, version });
 
+/** A router over memory runtimes that checks the clusters every 20 ms; `connected` collects the clusters it connects. */
+function routerOver(clusters: ClusterConnection[], connected: string[] = []): ClusterRouter {
+  const connect = (c: ClusterConnection) => {
+    connected.push(c.id);
+    return createMemoryRuntime();
+  };
+  // The router's log is for failing clusters; none fails here.
+  return new ClusterRouter(createMemoryRuntime(), directoryOf(clusters), connect, () => undefined, 20);
+}
+
+/** Starts a watch (its changes are not looked at here) and tells when it has ended. */
+function watchUntilEnded(router: ClusterRouter, signal: AbortSignal): { readonly ended: () => boolean; readonly done: Promise<void> } {
+  let ended = false;
+  const done = router.workload
+    .watch(() => undefined, signal)
+    .then(() => {
+      ended = true;
+    });
+  return { ended: () => ended, done };
+}
+
 describe(ClusterRouter.name, () => {
   it('ends its watch when a cluster is added, so that the next one watches it too', async () => {
     const clusters = [cluster('clu_local')];
     const connected: string[] = [];
-    const router = new ClusterRouter(
-      createMemoryRuntime(),
-      directoryOf(clusters),
-      (c) => {
-        connected.push(c.id);
-        return createMemoryRuntime();
-      },
-      () => undefined,
-      20,
-    );
+    const router = routerOver(clusters, connected);
     const controller = new AbortController();
-    let ended = false;
-    const watching = router.workload
-      .watch(() => undefined, controller.signal)
-      .then(() => {
-        ended = true;
-      });
+    const watching = watchUntilEnded(router, controller.signal);
     await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(ended).toBe(false);
+    expect(watching.ended()).toBe(false);
     clusters.push(cluster('clu_new'));
-    await watching;
-    expect(ended).toBe(true);
+    await watching.done;
+    expect(watching.ended()).toBe(true);
     // Watched again: the new cluster is part of it.
     const again = router.workload.watch(() => undefined, controller.signal);
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -49,24 +56,13 @@ describe(ClusterRouter.name, () => {
 
   it('ends its watch when a cluster gets new credentials, and not while nothing changes', async () => {
     const clusters = [cluster('clu_local'), cluster('clu_a')];
-    const router = new ClusterRouter(
-      createMemoryRuntime(),
-      directoryOf(clusters),
-      () => createMemoryRuntime(),
-      () => undefined,
-      20,
-    );
+    const router = routerOver(clusters);
     const controller = new AbortController();
-    let ended = false;
-    const watching = router.workload
-      .watch(() => undefined, controller.signal)
-      .then(() => {
-        ended = true;
-      });
+    const watching = watchUntilEnded(router, controller.signal);
     await new Promise((resolve) => setTimeout(resolve, 150));
-    expect(ended).toBe(false);
+    expect(watching.ended()).toBe(false);
     clusters[1] = cluster('clu_a', '2');
-    await watching;
-    expect(ended).toBe(true);
+    await watching.done;
+    expect(watching.ended()).toBe(true);
   });
 });
